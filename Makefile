@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mapdev: the user's entry point.  Kbuild lists the module's objects; this
+# file builds the module out of tree (one build directory per kernel),
+# the userspace parts and the selftests, and runs the checks.
+#
+#   make                    module for KVER (default: the running kernel),
+#                           tools and selftests
+#   make KVER=<release>     the module for installed headers of <release>
+#   make check              everything, on every kernel of the matrix, in VMs
+#   make demo | vm | bench  see README.md
+
+KVER	?= $(shell uname -r)
+KDIR	?= /lib/modules/$(KVER)/build
+BUILD	?= $(CURDIR)/build
+KSRC_TAR ?= /usr/src/linux-source-6.12.tar.xz
+KERNELS	?= $(shell scripts/kernels.sh)
+
+CC	?= gcc
+CFLAGS	?= -O2 -g
+WARN	:= -Wall -Wextra -Werror
+# Quiet unless V=1, as Kbuild.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+KBUILD_OUT = $(BUILD)/kernel/$(KVER)
+KSRC	= $(BUILD)/ksrc
+KSFT	= $(KSRC)/tools/testing/selftests
+
+SELFTESTS := object shared private module
+SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
+
+MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
+	       uapi/linux/mapdev.h
+
+.PHONY: all modules selftests clean check checkpatch sparse demo vm \
+	headers_check
+
+all: modules selftests
+
+# The module builds in $(BUILD)/kernel/<release>, a copy of the sources,
+# so that several kernels' objects never mix.
+modules:
+	$(Q)test -d $(KDIR) || { \
+		echo "No kernel build tree at $(KDIR)."; \
+		echo "Install linux-headers-$(KVER), or pick KVER= among: $(KERNELS)"; \
+		exit 1; }
+	$(Q)mkdir -p $(KBUILD_OUT)/module $(KBUILD_OUT)/uapi/linux
+	$(Q)cp -p Kbuild $(KBUILD_OUT)/
+	$(Q)cp -p module/Kbuild module/*.c module/*.h $(KBUILD_OUT)/module/
+	$(Q)cp -p uapi/linux/mapdev.h $(KBUILD_OUT)/uapi/linux/
+	$(Q)$(MAKE) -C $(KDIR) M=$(KBUILD_OUT) W=1 \
+		CONFIG_DEBUG_INFO_BTF_MODULES= modules
+	@echo "  MODULE  $(KBUILD_OUT)/module/mapdev.ko"
+
+# Pieces of the kernel tree used at build time only, never committed.
+$(KSRC)/.stamp: $(KSRC_TAR)
+	$(Q)mkdir -p $(KSRC)
+	$(Q)tar xJf $(KSRC_TAR) -C $(KSRC) --strip-components=1 \
+		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.12/tools/testing/selftests/kselftest.h \
+		linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch
+	$(Q)touch $@
+
+selftests: $(SELFTEST_BINS)
+
+$(BUILD)/selftests/%: selftests/mapdev/%.c selftests/mapdev/helpers.h \
+		uapi/linux/mapdev.h $(KSRC)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(WARN) -isystem $(KSFT) -Iuapi -o $@ $<
+
+CHECKPATCH	= $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		  --show-types -f
+CHECKPATCH_FILES = $(filter-out module/compat.h, \
+		   $(shell git ls-files 'module/*.[ch]' 'uapi/*.h' \
+		   'selftests/*.[ch]' 'tools/*.[ch]' 2>/dev/null))
+
+# compat.h exists to test kernel versions, which checkpatch's
+# LINUX_VERSION_CODE rule forbids in-tree code to do: that one rule is
+# waived there, and nowhere else.
+checkpatch: $(KSRC)/.stamp
+	$(Q)$(CHECKPATCH) $(CHECKPATCH_FILES)
+	$(Q)$(CHECKPATCH) --ignore LINUX_VERSION_CODE module/compat.h
+	@echo "checkpatch: clean"
+
+# sparse over the module for every kernel of the matrix; any output fails.
+sparse:
+	$(Q)set -e; for k in $(KERNELS); do \
+		$(MAKE) -s modules KVER=$$k >/dev/null; \
+		touch $(BUILD)/kernel/$$k/module/*.c; \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(BUILD)/kernel/$$k \
+			C=2 CONFIG_DEBUG_INFO_BTF_MODULES= modules \
+			> $(BUILD)/sparse-$$k.log 2>&1; \
+		if grep -E 'warning|error' $(BUILD)/sparse-$$k.log; then \
+			echo "sparse: $$k: not clean"; exit 1; fi; \
+		echo "sparse: $$k: clean"; \
+	done
+
+# The uapi header alone, as C90, 32 and 64 bits, included twice.
+headers_check:
+	$(Q)for m in -m32 -m64; do \
+		printf '#include <linux/mapdev.h>\n#include <linux/mapdev.h>\nint main(void) { return sizeof(struct mapdev_mmap) + sizeof(struct mapdev_munmap); }\n' | \
+		$(CC) $$m -std=c90 -pedantic $(WARN) -Iuapi -x c -o /dev/null - \
+		|| exit 1; done
+	@echo "headers_check: clean"
+
+check:
+	$(Q)scripts/check.sh
+
+demo:
+	$(Q)scripts/demo.sh
+
+vm:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) -s modules selftests KVER=$(VM_KVER)
+	$(Q)scripts/vm.sh $(VM_KVER)
+
+VM_KVER ?= $(lastword $(KERNELS))
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapdev: mmap(2) served by a misc device's own fault handlers.
+ *
+ * Every open() of /dev/mapdev creates a new, empty object (see object.c)
+ * owned by that open file description; read, write, lseek, fsync, mmap
+ * and the ioctls of <linux/mapdev.h> act on it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sizes.h>
+
+#include "mapdev.h"
+
+unsigned long mapdev_max_size = SZ_4G;
+module_param_named(max_size, mapdev_max_size, ulong, 0644);
+MODULE_PARM_DESC(max_size,
+		 "Largest size of an object in bytes; write(2) and MAPDEV_IOC_SET_SIZE fail with EFBIG past it (default 4 GiB)");
+
+static int mapdev_open(struct inode *inode, struct file *file)
+{
+	struct inode *object;
+
+	object = mapdev_object_create();
+	if (IS_ERR(object))
+		return PTR_ERR(object);
+
+	/*
+	 * From here the object's reference is owned by this open file
+	 * description and dropped in mapdev_release().  Pointing f_mapping
+	 * at the object makes mappings of this file mappings of the object.
+	 */
+	file->private_data = object;
+	file->f_mapping = object->i_mapping;
+	file->f_mode |= FMODE_ATOMIC_POS;
+	return 0;
+}
+
+static int mapdev_release(struct inode *inode, struct file *file)
+{
+	iput(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mapdev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= mapdev_open,
+	.release	= mapdev_release,
+	.llseek		= generic_file_llseek,
+	.read_iter	= mapdev_object_read,
+	.write_iter	= mapdev_object_write,
+	.fsync		= noop_fsync,
+	.mmap		= mapdev_mmap,
+	.unlocked_ioctl	= mapdev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static ssize_t pages_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mapdev_nr_pages());
+}
+static DEVICE_ATTR_RO(pages);
+
+static ssize_t objects_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mapdev_nr_objects());
+}
+static DEVICE_ATTR_RO(objects);
+
+static struct attribute *mapdev_attrs[] = {
+	&dev_attr_pages.attr,
+	&dev_attr_objects.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mapdev);
+
+/* Mode 0666: an object grants no more than a private tmpfs file would. */
+static struct miscdevice mapdev_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "mapdev",
+	.fops	= &mapdev_fops,
+	.groups	= mapdev_groups,
+	.mode	= 0666,
+};
+
+static int __init mapdev_init(void)
+{
+	int err;
+
+	err = mapdev_object_init();
+	if (err)
+		return err;
+
+	err = misc_register(&mapdev_misc);
+	if (err)
+		goto err_object_exit;
+	return 0;
+
+err_object_exit:
+	mapdev_object_exit();
+	return err;
+}
+
+static void __exit mapdev_exit(void)
+{
+	misc_deregister(&mapdev_misc);
+	mapdev_object_exit();
+}
+
+module_init(mapdev_init);
+module_exit(mapdev_exit);
+
+MODULE_DESCRIPTION("mmap(2) served by a device's own fault handlers");
+MODULE_LICENSE("GPL");

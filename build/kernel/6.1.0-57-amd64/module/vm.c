@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mapping objects: mmap and mapdev's vm_operations_struct.
+ *
+ * Shared mappings map the object's own pages.  For private mappings the
+ * core mm copies on write (do_cow_fault(), wp_page_copy()) from the page
+ * this fault handler returns, so a private mapping's writes never reach the
+ * object.  Fault-around (->map_pages) maps the pages already present
+ * around a read fault.
+ *
+ * There is no ->page_mkwrite: objects are never written back, so shared
+ * mappings need no write notification, and without one a write after a
+ * read fault costs no second fault.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "compat.h"
+#include "mapdev.h"
+
+/* Is @index wholly past the end of the object? */
+static bool mapdev_past_eof(struct inode *inode, pgoff_t index)
+{
+	return index >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE);
+}
+
+static vm_fault_t mapdev_fault(struct vm_fault *vmf)
+{
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	struct inode *inode = mapping->host;
+	pgoff_t index = vmf->pgoff;
+	struct folio *folio;
+
+retry:
+	if (mapdev_past_eof(inode, index))
+		return VM_FAULT_SIGBUS;
+
+	folio = mapdev_find_folio(mapping, index, true);
+	if (!folio) {
+		/* Shared invalidate_lock: no shrink past @index meanwhile. */
+		filemap_invalidate_lock_shared(mapping);
+		folio = mapdev_object_folio(mapping, index);
+		filemap_invalidate_unlock_shared(mapping);
+		if (IS_ERR(folio))
+			return vmf_error(PTR_ERR(folio));
+	}
+
+	/* Truncated between the lookup and the lock: look again. */
+	if (unlikely(folio->mapping != mapping)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		goto retry;
+	}
+	/*
+	 * A shrink sets i_size before it removes pages, and removes them
+	 * under the folio lock: checking here, under that lock, means the
+	 * page is either refused or unmapped again by the shrink.
+	 */
+	if (unlikely(mapdev_past_eof(inode, index))) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return VM_FAULT_SIGBUS;
+	}
+
+	vmf->page = folio_file_page(folio, index);
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct mapdev_vm_ops = {
+	.fault		= mapdev_fault,
+	.map_pages	= filemap_map_pages,
+};
+
+/**
+ * mapdev_mmap() - mmap file operation for objects
+ * @file: a file referring to an object
+ * @vma: the new mapping; the core mm has already checked it against
+ *	@file's open mode, its mount and the security hooks
+ *
+ * Context: mmap_lock held for writing.
+ * Return: 0.
+ */
+int mapdev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	file_accessed(file);
+	vma->vm_ops = &mapdev_vm_ops;
+	return 0;
+}

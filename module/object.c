@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapdev objects: memory that behaves like a small regular file.
+ *
+ * Each object is an inode of a private pseudo filesystem, as
+ * mm/secretmem.c keeps its memory.  Pages live in the inode's page cache,
+ * are zeroed when allocated, are charged to the memory cgroup of the task
+ * that first touches them (filemap_add_folio() charges them), and are
+ * unevictable: nothing writes them back, so reclaim must not drop them.
+ *
+ * Locking, outermost first, as for a regular file:
+ *   inode->i_rwsem (inode_lock)  serialises write(2) and size changes;
+ *   mmap_lock                    taken by faults, also inside write(2) when
+ *                                the user buffer faults;
+ *   mapping->invalidate_lock     held shared while a fault adds a page and
+ *                                exclusive while the size shrinks, so no
+ *                                page is added past a new end of file;
+ *   folio lock                   a fault checks i_size under it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/mount.h>
+#include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
+#include <linux/sched/signal.h>
+#include <linux/uio.h>
+
+#include "compat.h"
+#include "mapdev.h"
+
+#define MAPDEV_FS_MAGIC		0x6d617064	/* "mapd" */
+
+static struct vfsmount *mapdev_mnt;
+
+/* Pages in objects' page caches, and live objects; shown in sysfs. */
+static atomic_long_t mapdev_pages = ATOMIC_LONG_INIT(0);
+static atomic_long_t mapdev_objects = ATOMIC_LONG_INIT(0);
+
+/**
+ * mapdev_nr_pages() - number of pages held by all objects
+ *
+ * Return: the number of pages now in objects' page caches.
+ */
+long mapdev_nr_pages(void)
+{
+	return atomic_long_read(&mapdev_pages);
+}
+
+/**
+ * mapdev_nr_objects() - number of live objects
+ *
+ * Return: the number of object inodes not yet evicted.
+ */
+long mapdev_nr_objects(void)
+{
+	return atomic_long_read(&mapdev_objects);
+}
+
+static void mapdev_free_folio(struct folio *folio)
+{
+	atomic_long_sub(folio_nr_pages(folio), &mapdev_pages);
+}
+
+static const struct address_space_operations mapdev_aops = {
+	/* Nothing to write back: dirtying only sets the folio flag. */
+	.dirty_folio	= noop_dirty_folio,
+	.free_folio	= mapdev_free_folio,
+	.migrate_folio	= filemap_migrate_folio,
+};
+
+static void mapdev_evict_inode(struct inode *inode)
+{
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
+	atomic_long_dec(&mapdev_objects);
+}
+
+static const struct super_operations mapdev_sops = {
+	.statfs		= simple_statfs,
+	.drop_inode	= generic_delete_inode,
+	.evict_inode	= mapdev_evict_inode,
+};
+
+static int mapdev_init_fs_context(struct fs_context *fc)
+{
+	struct pseudo_fs_context *ctx = init_pseudo(fc, MAPDEV_FS_MAGIC);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->ops = &mapdev_sops;
+	return 0;
+}
+
+/*
+ * No .owner: the internal mount lives as long as the module, and a module
+ * reference from it would make the module impossible to unload.
+ */
+static struct file_system_type mapdev_fs_type = {
+	.name			= "mapdev",
+	.init_fs_context	= mapdev_init_fs_context,
+	.kill_sb		= kill_anon_super,
+};
+
+/**
+ * mapdev_object_init() - mount the pseudo filesystem that holds objects
+ *
+ * Return: 0 or a negative errno.
+ */
+int mapdev_object_init(void)
+{
+	mapdev_mnt = kern_mount(&mapdev_fs_type);
+	return PTR_ERR_OR_ZERO(mapdev_mnt);
+}
+
+/**
+ * mapdev_object_exit() - unmount it; every object must be gone
+ */
+void mapdev_object_exit(void)
+{
+	WARN_ON(mapdev_nr_objects() || mapdev_nr_pages());
+	kern_unmount(mapdev_mnt);
+}
+
+/**
+ * mapdev_object_create() - create an empty object
+ *
+ * Context: process context; may sleep.
+ * Return: the object's inode, holding one reference that the caller owns
+ * (drop it with iput()), or an ERR_PTR.
+ */
+struct inode *mapdev_object_create(void)
+{
+	struct inode *inode;
+
+	inode = alloc_anon_inode(mapdev_mnt->mnt_sb);
+	if (IS_ERR(inode))
+		return inode;
+
+	inode->i_mapping->a_ops = &mapdev_aops;
+	mapping_set_unevictable(inode->i_mapping);
+	atomic_long_inc(&mapdev_objects);
+	return inode;
+}
+
+/**
+ * mapdev_object_folio() - find or create the object's folio at @index
+ * @mapping: the object's address_space
+ * @index: page index in the object
+ *
+ * A folio created here is zeroed by the page allocator (once: __GFP_ZERO
+ * and init_on_alloc are the same zeroing) and is uptodate.  The caller
+ * excludes truncation past @index: it holds the inode lock or
+ * mapping->invalidate_lock.
+ *
+ * Context: process context; may sleep.
+ * Return: the folio, locked and with a reference, or ERR_PTR(-ENOMEM).
+ */
+struct folio *mapdev_object_folio(struct address_space *mapping,
+				  pgoff_t index)
+{
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	struct folio *folio;
+	int err;
+
+	do {
+		folio = mapdev_find_folio(mapping, index, true);
+		if (folio)
+			return folio;
+
+		folio = filemap_alloc_folio(gfp | __GFP_ZERO, 0);
+		if (!folio)
+			return ERR_PTR(-ENOMEM);
+		__folio_mark_uptodate(folio);
+
+		/* On success the page cache owns a reference; so do we. */
+		err = filemap_add_folio(mapping, folio, index, gfp);
+		if (!err) {
+			atomic_long_add(folio_nr_pages(folio), &mapdev_pages);
+			return folio;
+		}
+		folio_put(folio);
+	} while (err == -EEXIST);	/* another task added it first */
+
+	return ERR_PTR(err);
+}
+
+/*
+ * Zero the part of the end-of-file page past @size, so that what a shared
+ * mapping stored there while it was beyond the end never becomes part of
+ * the object when the object grows.
+ */
+static void mapdev_object_zero_tail(struct inode *inode, loff_t size)
+{
+	size_t offset = offset_in_page(size);
+	struct folio *folio;
+
+	if (!offset)
+		return;
+	folio = mapdev_find_folio(inode->i_mapping, size >> PAGE_SHIFT, true);
+	if (!folio)
+		return;
+	folio_zero_range(folio, offset, PAGE_SIZE - offset);
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
+/**
+ * mapdev_object_set_size() - change an object's size, as ftruncate(2) does
+ * @inode: the object
+ * @size: the new size in bytes
+ *
+ * Growing reads as zeros.  Shrinking unmaps every page past the new end
+ * from every mapping, copy-on-write copies included, and frees them; a
+ * later access there raises SIGBUS.
+ *
+ * Context: process context; takes the inode lock and invalidate_lock.
+ * Return: 0, -EINVAL for a negative size, -EFBIG past the max_size module
+ * parameter or RLIMIT_FSIZE (which also raises SIGXFSZ).
+ */
+int mapdev_object_set_size(struct inode *inode, loff_t size)
+{
+	struct address_space *mapping = inode->i_mapping;
+	loff_t old;
+	int err;
+
+	if (size < 0)
+		return -EINVAL;
+	if (size > READ_ONCE(mapdev_max_size))
+		return -EFBIG;
+
+	/* i_rwsem: excludes write(2) and other size changes. */
+	inode_lock(inode);
+	err = inode_newsize_ok(inode, size);
+	if (err)
+		goto out_unlock;
+
+	/* invalidate_lock: no fault adds a page while the size changes. */
+	filemap_invalidate_lock(mapping);
+	old = i_size_read(inode);
+	if (size > old) {
+		mapdev_object_zero_tail(inode, old);
+		i_size_write(inode, size);
+	} else if (size < old) {
+		truncate_setsize(inode, size);
+	}
+	filemap_invalidate_unlock(mapping);
+out_unlock:
+	inode_unlock(inode);
+	return err;
+}
+
+/**
+ * mapdev_object_read() - read_iter for an object: holes read as zeros
+ * @iocb: the request; ki_filp's f_mapping is the object's
+ * @to: the destination
+ *
+ * Context: process context; takes no lock, as filemap_read() takes none.
+ * Return: bytes read, or -EFAULT if none could be copied.
+ */
+ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct address_space *mapping = iocb->ki_filp->f_mapping;
+	loff_t size = i_size_read(mapping->host);
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0;
+
+	while (iov_iter_count(to) && pos < size) {
+		pgoff_t index = pos >> PAGE_SHIFT;
+		size_t offset = offset_in_page(pos);
+		size_t len = min_t(loff_t, PAGE_SIZE - offset, size - pos);
+		struct folio *folio;
+		size_t copied;
+
+		len = min(len, iov_iter_count(to));
+		folio = mapdev_find_folio(mapping, index, false);
+		if (folio) {
+			copied = copy_page_to_iter(folio_file_page(folio, index),
+						   offset, len, to);
+			folio_put(folio);
+		} else {
+			copied = iov_iter_zero(len, to);
+		}
+		pos += copied;
+		done += copied;
+		if (copied < len) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	return done;
+}
+
+/**
+ * mapdev_object_write() - write_iter for an object
+ * @iocb: the request; ki_filp's f_mapping is the object's
+ * @from: the source
+ *
+ * A write past the end extends the object; the gap reads as zeros.  The
+ * data is copied with no folio lock held, so a source buffer that is a
+ * mapping of the same object faults normally.
+ *
+ * Context: process context; takes the inode lock.
+ * Return: bytes written, or a negative errno (-EFBIG at max_size, as at a
+ * filesystem's maximum file size).
+ */
+ssize_t mapdev_object_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct address_space *mapping = iocb->ki_filp->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t max = READ_ONCE(mapdev_max_size);
+	ssize_t done = 0;
+	ssize_t ret;
+	loff_t pos;
+
+	/* i_rwsem: excludes size changes and other writers. */
+	inode_lock(inode);
+	ret = generic_write_checks(iocb, from);
+	if (ret <= 0)
+		goto out_unlock;
+	pos = iocb->ki_pos;
+	if (pos >= max) {
+		ret = -EFBIG;
+		goto out_unlock;
+	}
+	iov_iter_truncate(from, max - pos);
+
+	if (pos > i_size_read(inode))
+		mapdev_object_zero_tail(inode, i_size_read(inode));
+
+	while (iov_iter_count(from)) {
+		pgoff_t index = pos >> PAGE_SHIFT;
+		size_t offset = offset_in_page(pos);
+		size_t len = min(PAGE_SIZE - offset, iov_iter_count(from));
+		struct folio *folio;
+		size_t copied;
+
+		folio = mapdev_object_folio(mapping, index);
+		if (IS_ERR(folio)) {
+			ret = PTR_ERR(folio);
+			break;
+		}
+		folio_unlock(folio);
+		copied = copy_page_from_iter(folio_file_page(folio, index),
+					     offset, len, from);
+		folio_mark_dirty(folio);
+		folio_put(folio);
+
+		pos += copied;
+		done += copied;
+		if (copied < len) {
+			ret = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	if (pos > i_size_read(inode))
+		i_size_write(inode, pos);
+	iocb->ki_pos = pos;
+	if (done)
+		ret = done;
+out_unlock:
+	inode_unlock(inode);
+	return ret;
+}

@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-check.sh BUILD: runs inside a test VM.  Loads mapdev.ko built for
+# the running kernel, runs every selftest under BUILD/selftests, unloads
+# the module and checks that nothing was left behind.  Prints KTAP; a test
+# that leaves a kernel splat in dmesg fails, whatever it printed.
+set -u
+
+build=$1
+kver=$(uname -r)
+ko=$build/kernel/$kver/module/mapdev.ko
+sysfs=/sys/class/misc/mapdev
+tmp=$(mktemp -d)
+splat='WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN|Bad page|refcount_t|kmemleak|general protection|Call Trace|circular locking|sleeping function called'
+
+tests=$(ls "$build"/selftests/ 2>/dev/null)
+ntests=$(printf '%s\n' $tests | grep -c .)
+n=0
+
+ktap() { # ktap RESULT NAME [DIRECTIVE]
+	n=$((n + 1))
+	echo "$1 $n $2${3:+ # $3}"
+}
+
+# Kernel messages since the last call, minus the runner's own markers.
+dmesg_new() {
+	dmesg > "$tmp/dmesg.now"
+	tail -n +"$(($(wc -l < "$tmp/dmesg.seen") + 1))" "$tmp/dmesg.now" |
+		grep -v 'mapdev-check:'
+	mv "$tmp/dmesg.now" "$tmp/dmesg.seen"
+}
+
+check_splat() { # check_splat NAME: fail NAME if the kernel complained
+	if dmesg_new > "$tmp/new" && grep -Eq "$splat" "$tmp/new"; then
+		sed 's/^/# dmesg: /' "$tmp/new"
+		return 1
+	fi
+	return 0
+}
+
+: > "$tmp/dmesg.seen"
+echo "TAP version 13"
+echo "# mapdev on $kver"
+echo "1..$((ntests + 4))"
+dmesg_new > /dev/null
+
+# The detector must see a splat: plant one and look for it.
+echo "mapdev-planted: WARNING: CPU: 0 PID: $$ at planted by guest-check.sh" > /dev/kmsg
+if check_splat planted > /dev/null; then
+	ktap "not ok" "splat detector sees a planted WARNING"
+else
+	ktap ok "splat detector sees a planted WARNING"
+fi
+
+if insmod "$ko" && [ -c /dev/mapdev ] && check_splat load; then
+	ktap ok "load mapdev.ko"
+else
+	ktap "not ok" "load mapdev.ko ($ko)"
+fi
+
+for t in $tests; do
+	echo "mapdev-check: start $t" > /dev/kmsg
+	"$build/selftests/$t" > "$tmp/out" 2>&1
+	rc=$?
+	sed 's/^/  /' "$tmp/out"
+	if ! check_splat "$t"; then
+		ktap "not ok" "selftests: mapdev: $t" "kernel splat"
+	elif [ $rc -eq 0 ]; then
+		ktap ok "selftests: mapdev: $t"
+	elif [ $rc -eq 4 ]; then
+		ktap ok "selftests: mapdev: $t" SKIP
+	else
+		ktap "not ok" "selftests: mapdev: $t" "exit=$rc"
+	fi
+done
+
+pages=$(cat $sysfs/pages 2>/dev/null)
+objects=$(cat $sysfs/objects 2>/dev/null)
+if [ "$pages" = 0 ] && [ "$objects" = 0 ]; then
+	ktap ok "nothing left behind (pages=0 objects=0)"
+else
+	ktap "not ok" "nothing left behind (pages=$pages objects=$objects)"
+fi
+
+if rmmod mapdev && [ ! -e /dev/mapdev ] && check_splat unload; then
+	ktap ok "unload mapdev.ko"
+else
+	ktap "not ok" "unload mapdev.ko"
+fi
+rm -rf "$tmp"
