@@ -36,10 +36,13 @@ SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
 	       uapi/linux/mapdev.h
 
-.PHONY: all modules selftests clean check checkpatch sparse demo vm \
+TOOLS := mapdev-demo
+TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
+
+.PHONY: all modules tools selftests clean check checkpatch sparse demo vm \
 	headers_check
 
-all: modules selftests
+all: modules tools selftests
 
 # The module builds in $(BUILD)/kernel/<release>, a copy of the sources,
 # so that several kernels' objects never mix.
@@ -66,6 +69,13 @@ $(KSRC)/.stamp: $(KSRC_TAR)
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch
 	$(Q)touch $@
+
+tools: $(TOOL_BINS)
+
+$(BUILD)/tools/mapdev-demo: tools/demo/mapdev-demo.c uapi/linux/mapdev.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(WARN) -Iuapi -o $@ $<
 
 selftests: $(SELFTEST_BINS)
 
@@ -116,10 +126,13 @@ check:
 demo:
 	$(Q)scripts/demo.sh
 
+# An interactive shell in a VM of VM_KVER with mapdev loaded.
 vm:
 	$(Q)scripts/install-deps.sh
-	$(Q)$(MAKE) -s modules selftests KVER=$(VM_KVER)
-	$(Q)scripts/vm.sh $(VM_KVER)
+	$(Q)$(MAKE) -s modules tools selftests KVER=$(VM_KVER)
+	$(Q)scripts/vm.sh $(VM_KVER) "insmod $(BUILD)/kernel/$(VM_KVER)/module/mapdev.ko && \
+		echo 'mapdev loaded; selftests: $(BUILD)/selftests, tools: $(BUILD)/tools'; \
+		exec bash -i"
 
 VM_KVER ?= $(lastword $(KERNELS))
 

@@ -264,6 +264,31 @@ TEST_F(shared, last_page_tail_is_zero)
 	ASSERT_EQ(0, munmap(p, self->page));
 }
 
+/*
+ * What a mapping stored past the end does not appear when the object
+ * grows: growing reads as zeros, as ftruncate(2) promises.  tmpfs keeps
+ * such a store (the log line shows it), so only mapdev is held to this.
+ */
+TEST_F(shared, grow_after_store_past_end)
+{
+	char *p;
+	char c = 1;
+
+	ASSERT_EQ(0, backend_set_size(variant->backend, self->fd, 100));
+	p = map_shared(self->fd, self->page, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[200] = 'x';
+	ASSERT_EQ(0, backend_set_size(variant->backend, self->fd, 300));
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 200));
+	TH_LOG("%s: byte stored past the end reads %#x after growing",
+	       backend_name(variant->backend), c);
+	if (variant->backend == BACKEND_MAPDEV) {
+		EXPECT_EQ(0, c);
+		EXPECT_EQ(0, p[200]);
+	}
+	ASSERT_EQ(0, munmap(p, self->page));
+}
+
 TEST_F_SIGNAL(shared, sigsegv_write_to_read_only, SIGSEGV)
 {
 	char *p = map_shared(self->fd, self->page, PROT_READ, 0);
