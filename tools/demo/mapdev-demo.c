@@ -46,7 +46,7 @@ static int share_between_processes(int fd, size_t page)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		strcpy(p, "written by the child");
+		snprintf(p, page, "written by the child");
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
@@ -69,7 +69,7 @@ static int copy_on_write(int fd, size_t page)
 		die("mmap");
 	printf("\n2. A private mapping copies on write (MAP_PRIVATE)\n");
 	printf("   private mapping starts with: \"%s\"\n", priv);
-	strcpy(priv, "private scribble");
+	snprintf(priv, page, "private scribble");
 	printf("   after storing through it, the private mapping reads: \"%s\"\n",
 	       priv);
 	printf("   a shared mapping still reads:   \"%s\"\n", shared);
