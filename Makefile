@@ -16,6 +16,11 @@ BUILD	?= $(CURDIR)/build
 KSRC_TAR ?= /usr/src/linux-source-6.12.tar.xz
 KERNELS	?= $(shell scripts/kernels.sh)
 
+PREFIX	?= /usr/local
+LIBDIR	?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR	?= $(PREFIX)/share/man
+
 CC	?= gcc
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror
@@ -30,19 +35,34 @@ KBUILD_OUT = $(BUILD)/kernel/$(KVER)
 KSRC	= $(BUILD)/ksrc
 KSFT	= $(KSRC)/tools/testing/selftests
 
-SELFTESTS := object shared private module
-SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
+# Userspace: the library, the tools, the selftests (64-bit and 32-bit).
+LIB_VERSION := 1.0.0
+LIB_SONAME := libmapdev.so.1
+LIBDIR_B := $(BUILD)/lib
+LIB_SO	:= $(LIBDIR_B)/libmapdev.so.$(LIB_VERSION)
+LIB_A	:= $(LIBDIR_B)/libmapdev.a
+LIB32_A	:= $(BUILD)/lib32/libmapdev.a
+LIB_PC	:= $(LIBDIR_B)/mapdev.pc
+LIB_SRC	:= tools/lib/mapdev/mapdev.c
+LIB_HDRS := tools/lib/mapdev/mapdev.h uapi/linux/mapdev.h
+USER_CFLAGS = $(CFLAGS) $(WARN) -Iuapi -Itools/lib/mapdev
+M32	:= -m32 -D_FILE_OFFSET_BITS=64
 
-MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
-	       uapi/linux/mapdev.h
+SELFTESTS := object shared private module abi anon file errors lib
+SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
+		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS))
+SELFTEST_HDRS := selftests/mapdev/helpers.h $(LIB_HDRS)
 
 TOOLS := mapdev-demo
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 
-.PHONY: all modules tools selftests clean check checkpatch sparse demo vm \
-	headers_check
+MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
+	       uapi/linux/mapdev.h
 
-all: modules tools selftests
+.PHONY: all modules lib tools selftests clean check checkpatch sparse demo \
+	vm headers_check install uninstall
+
+all: modules lib tools selftests
 
 # The module builds in $(BUILD)/kernel/<release>, a copy of the sources,
 # so that several kernels' objects never mix.
@@ -70,20 +90,57 @@ $(KSRC)/.stamp: $(KSRC_TAR)
 		linux-source-6.12/scripts/const_structs.checkpatch
 	$(Q)touch $@
 
+lib: $(LIB_SO) $(LIB_A) $(LIB32_A) $(LIB_PC)
+
+# Only the version script's symbols are exported; nothing is left undefined.
+$(LIB_SO): $(LIB_SRC) $(LIB_HDRS) tools/lib/mapdev/libmapdev.map
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -shared \
+		-Wl,-z,defs -Wl,-soname,$(LIB_SONAME) \
+		-Wl,--version-script=tools/lib/mapdev/libmapdev.map -o $@ $<
+	$(Q)ln -sf $(notdir $@) $(LIBDIR_B)/$(LIB_SONAME)
+	$(Q)ln -sf $(LIB_SONAME) $(LIBDIR_B)/libmapdev.so
+
+$(LIB_A): $(LIB_SRC) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $(@:.a=.o) $<
+	$(Q)$(AR) rcs $@ $(@:.a=.o)
+
+$(LIB32_A): $(LIB_SRC) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)$(CC) $(USER_CFLAGS) $(M32) -fvisibility=hidden -c -o $(@:.a=.o) $<
+	$(Q)$(AR) rcs $@ $(@:.a=.o)
+
+$(LIB_PC): tools/lib/mapdev/mapdev.pc.in
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		$< > $@
+
 tools: $(TOOL_BINS)
 
 $(BUILD)/tools/mapdev-demo: tools/demo/mapdev-demo.c uapi/linux/mapdev.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) $(WARN) -Iuapi -o $@ $<
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
 
 selftests: $(SELFTEST_BINS)
 
-$(BUILD)/selftests/%: selftests/mapdev/%.c selftests/mapdev/helpers.h \
-		uapi/linux/mapdev.h $(KSRC)/.stamp
+$(BUILD)/selftests/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB_A) \
+		$(KSRC)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) $(WARN) -isystem $(KSFT) -Iuapi -o $@ $<
+	$(Q)$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< $(LIB_A) -pthread
+
+$(BUILD)/selftests32/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB32_A) \
+		$(KSRC)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (32-bit)"
+	$(Q)$(CC) $(USER_CFLAGS) $(M32) -isystem $(KSFT) -o $@ $< $(LIB32_A) \
+		-pthread
 
 CHECKPATCH	= $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 		  --show-types -f
@@ -135,6 +192,31 @@ vm:
 		exec bash -i"
 
 VM_KVER ?= $(lastword $(KERNELS))
+
+# The library, its headers, pkg-config file and man pages; PREFIX, DESTDIR.
+LIB_MANS := $(wildcard tools/lib/mapdev/man/*.3)
+INSTALLED := $(LIBDIR)/libmapdev.so.$(LIB_VERSION) $(LIBDIR)/$(LIB_SONAME) \
+	$(LIBDIR)/libmapdev.so $(LIBDIR)/libmapdev.a \
+	$(LIBDIR)/pkgconfig/mapdev.pc $(INCLUDEDIR)/mapdev.h \
+	$(INCLUDEDIR)/linux/mapdev.h \
+	$(addprefix $(MANDIR)/man3/,$(notdir $(LIB_MANS)))
+
+install: lib
+	$(Q)install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(MANDIR)/man3
+	$(Q)install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	$(Q)ln -sf libmapdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	$(Q)ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libmapdev.so
+	$(Q)install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	$(Q)install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(Q)install -m 0644 tools/lib/mapdev/mapdev.h $(DESTDIR)$(INCLUDEDIR)/
+	$(Q)install -m 0644 uapi/linux/mapdev.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(Q)install -m 0644 $(LIB_MANS) $(DESTDIR)$(MANDIR)/man3/
+	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+
+uninstall:
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 clean:
 	rm -rf $(BUILD)

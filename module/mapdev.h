@@ -14,13 +14,37 @@
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 
 extern unsigned long mapdev_max_size;
+
+/* Event counters, per CPU; /sys/class/misc/mapdev/stats shows their sums. */
+enum mapdev_stat {
+	MAPDEV_STAT_FAULT,		/* faults served an object's page */
+	MAPDEV_STAT_FAULT_COW_HOLE,	/* private write faults on a hole */
+	MAPDEV_STAT_FAULT_FILE,		/* file faults served from the page cache */
+	MAPDEV_STAT_FAULT_FILE_FS,	/* file faults handed to the filesystem */
+	MAPDEV_STAT_MMAP,		/* mappings made by MAPDEV_IOC_MMAP */
+	MAPDEV_STAT_MUNMAP,		/* MAPDEV_IOC_MUNMAP calls that succeeded */
+	MAPDEV_NR_STATS,
+};
+
+DECLARE_PER_CPU(unsigned long[MAPDEV_NR_STATS], mapdev_stats);
+
+static inline void mapdev_count(enum mapdev_stat stat)
+{
+	this_cpu_inc(mapdev_stats[stat]);
+}
+
+/* main.c */
+bool mapdev_file_is_object(struct file *file);
 
 /* object.c */
 int mapdev_object_init(void);
 void mapdev_object_exit(void);
-struct inode *mapdev_object_create(void);
+struct inode *mapdev_object_create(bool reclaimable);
+struct file *mapdev_object_file(struct inode *inode, const char *name,
+				const struct file_operations *fops);
 struct folio *mapdev_object_folio(struct address_space *mapping,
 				  pgoff_t index);
 int mapdev_object_set_size(struct inode *inode, loff_t size);
@@ -31,6 +55,22 @@ long mapdev_nr_objects(void);
 
 /* vm.c */
 int mapdev_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* anon.c */
+int mapdev_anon_hugetlb_errno(unsigned long flags);
+unsigned long mapdev_anon_mmap(unsigned long addr, unsigned long len,
+			       unsigned long prot, unsigned long flags);
+
+/* file.c */
+bool mapdev_file_is_hugetlb(struct file *file);
+unsigned long mapdev_file_mmap(struct file *file, unsigned long addr,
+			       unsigned long len, unsigned long prot,
+			       unsigned long flags, u64 pgoff);
+void mapdev_file_exit(void);
+
+/* map.c */
+long mapdev_ioc_mmap(struct file *file, void __user *arg);
+long mapdev_ioc_munmap(struct file *file, void __user *arg);
 
 /* ioctl.c */
 long mapdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

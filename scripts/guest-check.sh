@@ -14,7 +14,8 @@ sysfs=/sys/class/misc/mapdev
 tmp=$(mktemp -d)
 splat='WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN|Bad page|refcount_t|kmemleak|general protection|Call Trace|circular locking|sleeping function called'
 
-tests=$(ls "$build"/selftests/ 2>/dev/null)
+# Every selftest, 64-bit then 32-bit (the compat ioctl path).
+tests=$(cd "$build" && ls -d selftests/* selftests32/* 2>/dev/null)
 ntests=$(printf '%s\n' $tests | grep -c .)
 n=0
 
@@ -59,19 +60,31 @@ else
 	ktap "not ok" "load mapdev.ko ($ko)"
 fi
 
+# An ext4 file system for the file-mapping tests (writeback, blocks).
+mkdir -p /run/mapdev-test/ext4
+if modprobe loop 2>/dev/null; [ -e /dev/loop-control ] &&
+   truncate -s 256M /run/mapdev-test/ext4.img &&
+   mkfs.ext4 -q -F /run/mapdev-test/ext4.img &&
+   mount -o loop /run/mapdev-test/ext4.img /run/mapdev-test/ext4; then
+	export MAPDEV_TEST_EXT4=/run/mapdev-test/ext4
+else
+	echo "# no ext4 test file system: its cases skip"
+fi
+
 for t in $tests; do
-	echo "mapdev-check: start $t" > /dev/kmsg
-	"$build/selftests/$t" > "$tmp/out" 2>&1
+	name=$(echo "$t" | sed 's|^selftests/||; s|^selftests32/|32/|')
+	echo "mapdev-check: start $name" > /dev/kmsg
+	(cd /tmp && "$build/$t") > "$tmp/out" 2>&1
 	rc=$?
 	sed 's/^/  /' "$tmp/out"
 	if ! check_splat "$t"; then
-		ktap "not ok" "selftests: mapdev: $t" "kernel splat"
+		ktap "not ok" "selftests: mapdev: $name" "kernel splat"
 	elif [ $rc -eq 0 ]; then
-		ktap ok "selftests: mapdev: $t"
+		ktap ok "selftests: mapdev: $name"
 	elif [ $rc -eq 4 ]; then
-		ktap ok "selftests: mapdev: $t" SKIP
+		ktap ok "selftests: mapdev: $name" SKIP
 	else
-		ktap "not ok" "selftests: mapdev: $t" "exit=$rc"
+		ktap "not ok" "selftests: mapdev: $name" "exit=$rc"
 	fi
 done
 

@@ -19,10 +19,15 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <linux/mapdev.h>
+#include <linux/mman.h>
+#include <mapdev.h>
 
 #define MAPDEV_DEV	"/dev/mapdev"
 #define MAPDEV_SYSFS	"/sys/class/misc/mapdev/"
@@ -174,15 +179,15 @@ static inline void *bad_address(void)
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
-/* A number from a sysfs file of the device or module, or -1. */
-static inline long read_sysfs_long(const char *path)
+/* A number from a sysfs or proc file, or -1. */
+static inline long long read_sysfs_long(const char *path)
 {
-	long v = -1;
+	long long v = -1;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
+	if (fscanf(f, "%lld", &v) != 1)
 		v = -1;
 	fclose(f);
 	return v;
@@ -191,6 +196,221 @@ static inline long read_sysfs_long(const char *path)
 static inline long mapdev_pages(void)
 {
 	return read_sysfs_long(MAPDEV_SYSFS "pages");
+}
+
+/*
+ * The two implementations a differential test compares: the same test
+ * body runs once natively and once through libmapdev, and asserts the
+ * outcome mmap(2) documents.
+ */
+struct mapper {
+	const char *name;
+	bool mapdev;
+	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd,
+		      off_t off);
+	void *(*mmap2)(void *addr, size_t len, int prot, int flags, int fd,
+		       unsigned long pgoff);
+	int (*munmap)(void *addr, size_t len);
+};
+
+/* Native mmap2(2): the system call on 32-bit x86; x86-64 has only mmap. */
+static inline void *native_mmap2(void *addr, size_t len, int prot, int flags,
+				 int fd, unsigned long pgoff)
+{
+#ifdef SYS_mmap2
+	return (void *)syscall(SYS_mmap2, addr, len, prot, flags, fd, pgoff);
+#else
+	return mmap(addr, len, prot, flags, fd, (off_t)pgoff * 4096);
+#endif
+}
+
+static const struct mapper native_mapper = {
+	.name = "native", .mapdev = false,
+	.mmap = mmap, .mmap2 = native_mmap2, .munmap = munmap,
+};
+
+static const struct mapper mapdev_mapper = {
+	.name = "mapdev", .mapdev = true,
+	.mmap = mapdev_mmap, .mmap2 = mapdev_mmap2, .munmap = mapdev_munmap,
+};
+
+/* FIXTURE_VARIANT for a fixture whose tests run on both mappers. */
+#define MAPPER_VARIANTS(fixture)					\
+	FIXTURE_VARIANT(fixture) {					\
+		const struct mapper *m;					\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, native) {				\
+		.m = &native_mapper,					\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, mapdev) {				\
+		.m = &mapdev_mapper,					\
+	}
+
+/* Can @m run here?  mapdev needs the module loaded. */
+static inline bool mapper_ready(const struct mapper *m)
+{
+	return !m->mapdev || access(MAPDEV_DEV, F_OK) == 0;
+}
+
+/* Find the /proc/self/maps line of the mapping that contains @addr. */
+static inline bool maps_line(const void *addr, char *line, size_t size)
+{
+	unsigned long a = (unsigned long)addr, start, end;
+	FILE *f = fopen("/proc/self/maps", "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, size, f)) {
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start <= a && a < end) {
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The permissions ("rw-p") of the mapping that contains @addr. */
+static inline bool maps_perms(const void *addr, char perms[5])
+{
+	char line[512];
+
+	if (!maps_line(addr, line, sizeof(line)))
+		return false;
+	return sscanf(line, "%*x-%*x %4s", perms) == 1;
+}
+
+/* How many mappings overlap [@addr, @addr + @len)? */
+static inline int maps_count(const void *addr, size_t len)
+{
+	unsigned long a = (unsigned long)addr, start, end;
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start < a + len && a < end)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* mm->map_count: the lines of /proc/self/maps but the gate page's. */
+static inline int map_count(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strstr(line, "[vsyscall]"))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* A field of /proc/self/smaps, in kB, for the mapping holding @addr. */
+static inline long smaps_kb(const void *addr, const char *field)
+{
+	unsigned long a = (unsigned long)addr, start, end;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	size_t flen = strlen(field);
+	bool in = false;
+	char line[512];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = start <= a && a < end;
+			continue;
+		}
+		if (in && !strncmp(line, field, flen) && line[flen] == ':') {
+			kb = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/* A field of /proc/self/status in kB ("VmLck"), or -1. */
+static inline long status_kb(const char *field)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t flen = strlen(field);
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, flen) && line[flen] == ':') {
+			kb = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * A free range of @len bytes: reserved by a native PROT_NONE mapping
+ * and released again, for tests that map at a chosen address.
+ */
+static inline char *free_range(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, len);
+	return p;
+}
+
+/* Run @fn in a child that has dropped root for nobody; its exit status. */
+static inline int as_nobody(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The sum of /sys/class/misc/mapdev/stats' counter @name, or -1. */
+static inline long mapdev_stat(const char *name)
+{
+	FILE *f = fopen(MAPDEV_SYSFS "stats", "r");
+	char key[64];
+	long v = -1, n;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &n) == 2)
+		if (!strcmp(key, name)) {
+			v = n;
+			break;
+		}
+	fclose(f);
+	return v;
 }
 
 #endif /* MAPDEV_SELFTEST_HELPERS_H */

@@ -46,6 +46,34 @@ TEST(unload_refused_while_in_use)
 	ASSERT_EQ(0, munmap(p, page));
 }
 
+/* A file mapped through the device pins the module after the fd is gone. */
+TEST(unload_refused_with_a_file_mapping)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	struct mapdev_mmap req = {
+		.size = sizeof(req), .length = page, .prot = PROT_READ,
+		.map_flags = MAP_SHARED,
+	};
+	int dev = open(MAPDEV_DEV, O_RDWR);
+	int fd = memfd_create("pin", 0);
+
+	if (dev < 0 && errno == ENOENT)
+		SKIP(return, "%s is missing", MAPDEV_DEV);
+	if (geteuid())
+		SKIP(return, "unloading needs root");
+	ASSERT_LE(0, dev);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, page));
+	req.fd = fd;
+	ASSERT_EQ(0, ioctl(dev, MAPDEV_IOC_MMAP, &req));
+	close(dev);
+	close(fd);
+	/* Only the mapping is left, and a fork's copy of it. */
+	ASSERT_EQ(-1, try_unload());
+	ASSERT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(0, munmap((void *)(uintptr_t)req.addr, page));
+}
+
 TEST(counters_follow_references)
 {
 	size_t page = sysconf(_SC_PAGESIZE);

@@ -230,7 +230,7 @@ TEST(size_ioctls_errors)
 
 TEST(size_cap)
 {
-	long max = read_sysfs_long("/sys/module/mapdev/parameters/max_size");
+	long long max = read_sysfs_long("/sys/module/mapdev/parameters/max_size");
 	int fd = open(MAPDEV_DEV, O_RDWR);
 	__u64 size;
 

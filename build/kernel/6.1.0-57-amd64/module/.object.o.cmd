@@ -1,4 +1,4 @@
-cmd_/work/main/build/kernel/6.1.0-57-amd64/module/object.o :=  gcc-12 -Wp,-MMD,/work/main/build/kernel/6.1.0-57-amd64/module/.object.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-57-common/include -I./include -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-57-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-57-common/= -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -g -I/work/main/build/kernel/6.1.0-57-amd64/module/../uapi  -DMODULE  -DKBUILD_BASENAME='"object"' -DKBUILD_MODNAME='"mapdev"' -D__KBUILD_MODNAME=kmod_mapdev -c -o /work/main/build/kernel/6.1.0-57-amd64/module/object.o /work/main/build/kernel/6.1.0-57-amd64/module/object.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/build/kernel/6.1.0-57-amd64/module/object.o
+cmd_/work/main/build/kernel/6.1.0-57-amd64/module/object.o :=  gcc-12 -Wp,-MMD,/work/main/build/kernel/6.1.0-57-amd64/module/.object.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-57-common/include -I./include -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-57-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-57-common/= -DKBUILD_EXTRA_WARN1 -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -Wextra -Wunused -Wno-unused-parameter -Wmissing-declarations -Wmissing-format-attribute -Wmissing-prototypes -Wold-style-definition -Wmissing-include-dirs -Wunused-but-set-variable -Wunused-const-variable -Wpacked-not-aligned -Wstringop-truncation -Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits -Wno-shift-negative-value -g -I/work/main/build/kernel/6.1.0-57-amd64/module/../uapi  -DMODULE  -DKBUILD_BASENAME='"object"' -DKBUILD_MODNAME='"mapdev"' -D__KBUILD_MODNAME=kmod_mapdev -c -o /work/main/build/kernel/6.1.0-57-amd64/module/object.o /work/main/build/kernel/6.1.0-57-amd64/module/object.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/build/kernel/6.1.0-57-amd64/module/object.o
 
 source_/work/main/build/kernel/6.1.0-57-amd64/module/object.o := /work/main/build/kernel/6.1.0-57-amd64/module/object.c
 
@@ -1000,6 +1000,57 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/object.o := \
     $(wildcard include/config/MEMORY_BALLOON) \
     $(wildcard include/config/BALLOON_COMPACTION) \
     $(wildcard include/config/ZSWAP) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/module.h \
+    $(wildcard include/config/MODULES_TREE_LOOKUP) \
+    $(wildcard include/config/STACKTRACE_BUILD_ID) \
+    $(wildcard include/config/ARCH_USES_CFI_TRAPS) \
+    $(wildcard include/config/MODULE_SIG) \
+    $(wildcard include/config/ARCH_WANTS_MODULES_DATA_IN_VMALLOC) \
+    $(wildcard include/config/KALLSYMS) \
+    $(wildcard include/config/BPF_EVENTS) \
+    $(wildcard include/config/EVENT_TRACING) \
+    $(wildcard include/config/MODULE_UNLOAD) \
+    $(wildcard include/config/CONSTRUCTORS) \
+    $(wildcard include/config/FUNCTION_ERROR_INJECTION) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/buildid.h \
+    $(wildcard include/config/CRASH_CORE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kmod.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/umh.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/elf.h \
+    $(wildcard include/config/ARCH_USE_GNU_PROPERTY) \
+    $(wildcard include/config/ARCH_HAVE_ELF_PROT) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/elf.h \
+    $(wildcard include/config/X86_X32_ABI) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/user.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/user_64.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/fsgsbase.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/syscall.h \
+    $(wildcard include/config/X86_X32_DISABLED) \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/audit.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/elf-em.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/vdso.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/elf.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kobject.h \
+    $(wildcard include/config/UEVENT_HELPER) \
+    $(wildcard include/config/DEBUG_KOBJECT_RELEASE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/sysfs.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kernfs.h \
+    $(wildcard include/config/KERNFS) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/idr.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kobject_ns.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/moduleparam.h \
+    $(wildcard include/config/ALPHA) \
+    $(wildcard include/config/PPC64) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/rbtree_latch.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/error-injection.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/error-injection.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/module.h \
+    $(wildcard include/config/UNWINDER_ORC) \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/module.h \
+    $(wildcard include/config/HAVE_MOD_ARCH_SPECIFIC) \
+    $(wildcard include/config/MODULES_USE_ELF_REL) \
+    $(wildcard include/config/MODULES_USE_ELF_RELA) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/orc_types.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/pagemap.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/highmem.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/cacheflush.h \

@@ -1,4 +1,4 @@
-cmd_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o :=  gcc-12 -Wp,-MMD,/work/main/build/kernel/6.1.0-57-amd64/module/.vm.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-57-common/include -I./include -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-57-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-57-common/= -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -g -I/work/main/build/kernel/6.1.0-57-amd64/module/../uapi  -DMODULE  -DKBUILD_BASENAME='"vm"' -DKBUILD_MODNAME='"mapdev"' -D__KBUILD_MODNAME=kmod_mapdev -c -o /work/main/build/kernel/6.1.0-57-amd64/module/vm.o /work/main/build/kernel/6.1.0-57-amd64/module/vm.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/build/kernel/6.1.0-57-amd64/module/vm.o
+cmd_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o :=  gcc-12 -Wp,-MMD,/work/main/build/kernel/6.1.0-57-amd64/module/.vm.o.d -nostdinc -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.1.0-57-common/include -I./include -I/usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.1.0-57-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.1.0-57-common/= -DKBUILD_EXTRA_WARN1 -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow -Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 -fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-dangling-pointer -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen -Wno-packed-not-aligned -Wextra -Wunused -Wno-unused-parameter -Wmissing-declarations -Wmissing-format-attribute -Wmissing-prototypes -Wold-style-definition -Wmissing-include-dirs -Wunused-but-set-variable -Wunused-const-variable -Wpacked-not-aligned -Wstringop-truncation -Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits -Wno-shift-negative-value -g -I/work/main/build/kernel/6.1.0-57-amd64/module/../uapi  -DMODULE  -DKBUILD_BASENAME='"vm"' -DKBUILD_MODNAME='"mapdev"' -D__KBUILD_MODNAME=kmod_mapdev -c -o /work/main/build/kernel/6.1.0-57-amd64/module/vm.o /work/main/build/kernel/6.1.0-57-amd64/module/vm.c   ; ./tools/objtool/objtool --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk --sls --static-call --uaccess   --module /work/main/build/kernel/6.1.0-57-amd64/module/vm.o
 
 source_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := /work/main/build/kernel/6.1.0-57-amd64/module/vm.c
 
@@ -21,76 +21,47 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/ARCH_USE_BUILTIN_BSWAP) \
     $(wildcard include/config/SHADOW_CALL_STACK) \
     $(wildcard include/config/KCOV) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/mm.h \
-    $(wildcard include/config/NUMA) \
-    $(wildcard include/config/SYSCTL) \
-    $(wildcard include/config/HAVE_ARCH_MMAP_RND_BITS) \
-    $(wildcard include/config/HAVE_ARCH_MMAP_RND_COMPAT_BITS) \
-    $(wildcard include/config/SPARSEMEM) \
-    $(wildcard include/config/SPARSEMEM_VMEMMAP) \
-    $(wildcard include/config/MMU) \
-    $(wildcard include/config/MEM_SOFT_DIRTY) \
-    $(wildcard include/config/ARCH_USES_HIGH_VMA_FLAGS) \
-    $(wildcard include/config/ARCH_HAS_PKEYS) \
-    $(wildcard include/config/PPC) \
-    $(wildcard include/config/X86) \
-    $(wildcard include/config/PARISC) \
-    $(wildcard include/config/IA64) \
-    $(wildcard include/config/SPARC64) \
-    $(wildcard include/config/ARM64) \
-    $(wildcard include/config/ARM64_MTE) \
-    $(wildcard include/config/HAVE_ARCH_USERFAULTFD_MINOR) \
-    $(wildcard include/config/STACK_GROWSUP) \
-    $(wildcard include/config/SHMEM) \
-    $(wildcard include/config/TRANSPARENT_HUGEPAGE) \
-    $(wildcard include/config/HUGETLB_PAGE) \
-    $(wildcard include/config/64BIT) \
-    $(wildcard include/config/ZONE_DEVICE) \
-    $(wildcard include/config/FS_DAX) \
-    $(wildcard include/config/NUMA_BALANCING) \
-    $(wildcard include/config/KASAN_SW_TAGS) \
-    $(wildcard include/config/KASAN_HW_TAGS) \
-    $(wildcard include/config/MIGRATION) \
-    $(wildcard include/config/CMA) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/highmem.h \
     $(wildcard include/config/HIGHMEM) \
-    $(wildcard include/config/ARCH_HAS_PTE_SPECIAL) \
-    $(wildcard include/config/ARCH_HAS_PTE_DEVMAP) \
-    $(wildcard include/config/ARCH_WANT_HUGE_PMD_SHARE) \
-    $(wildcard include/config/DEBUG_VM_RB) \
-    $(wildcard include/config/HAVE_FAST_GUP) \
-    $(wildcard include/config/PAGE_POISONING) \
-    $(wildcard include/config/INIT_ON_ALLOC_DEFAULT_ON) \
-    $(wildcard include/config/INIT_ON_FREE_DEFAULT_ON) \
-    $(wildcard include/config/DEBUG_PAGEALLOC) \
-    $(wildcard include/config/MEMORY_HOTPLUG) \
-    $(wildcard include/config/ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) \
-    $(wildcard include/config/MEMORY_FAILURE) \
-    $(wildcard include/config/HUGETLBFS) \
-    $(wildcard include/config/MAPPING_DIRTY_HELPERS) \
-    $(wildcard include/config/PRINTK) \
-    $(wildcard include/config/ANON_VMA_NAME) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/errno.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/errno.h \
-  arch/x86/include/generated/uapi/asm/errno.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/errno.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/errno-base.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/mmdebug.h \
-    $(wildcard include/config/DEBUG_VM) \
-    $(wildcard include/config/DEBUG_VM_IRQSOFF) \
-    $(wildcard include/config/DEBUG_VIRTUAL) \
-    $(wildcard include/config/DEBUG_VM_PGFLAGS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/bug.h \
-    $(wildcard include/config/GENERIC_BUG) \
-    $(wildcard include/config/BUG_ON_DATA_CORRUPTION) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/bug.h \
-    $(wildcard include/config/X86_32) \
-    $(wildcard include/config/DEBUG_BUGVERBOSE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/fs.h \
+    $(wildcard include/config/READ_ONLY_THP_FOR_FS) \
+    $(wildcard include/config/SMP) \
+    $(wildcard include/config/FS_POSIX_ACL) \
+    $(wildcard include/config/SECURITY) \
+    $(wildcard include/config/CGROUP_WRITEBACK) \
+    $(wildcard include/config/IMA) \
+    $(wildcard include/config/FILE_LOCKING) \
+    $(wildcard include/config/FSNOTIFY) \
+    $(wildcard include/config/FS_ENCRYPTION) \
+    $(wildcard include/config/FS_VERITY) \
+    $(wildcard include/config/PREEMPTION) \
+    $(wildcard include/config/EPOLL) \
+    $(wildcard include/config/UNICODE) \
+    $(wildcard include/config/COMPAT) \
+    $(wildcard include/config/MMU) \
+    $(wildcard include/config/QUOTA) \
+    $(wildcard include/config/FS_DAX) \
+    $(wildcard include/config/BLOCK) \
+    $(wildcard include/config/DEBUG_LOCK_ALLOC) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/linkage.h \
+    $(wildcard include/config/ARCH_USE_SYM_ANNOTATIONS) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler_types.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/stringify.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/instrumentation.h \
-    $(wildcard include/config/NOINSTR_VALIDATION) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/objtool.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/export.h \
+    $(wildcard include/config/MODVERSIONS) \
+    $(wildcard include/config/HAVE_ARCH_PREL32_RELOCATIONS) \
+    $(wildcard include/config/MODULES) \
+    $(wildcard include/config/TRIM_UNUSED_KSYMS) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler.h \
+    $(wildcard include/config/TRACE_BRANCH_PROFILING) \
+    $(wildcard include/config/PROFILE_ALL_BRANCHES) \
     $(wildcard include/config/OBJTOOL) \
-    $(wildcard include/config/FRAME_POINTER) \
+    $(wildcard include/config/64BIT) \
+  arch/x86/include/generated/asm/rwonce.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/rwonce.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kasan-checks.h \
+    $(wildcard include/config/KASAN_GENERIC) \
+    $(wildcard include/config/KASAN_SW_TAGS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/types.h \
     $(wildcard include/config/HAVE_UID16) \
     $(wildcard include/config/UID16) \
@@ -108,28 +79,53 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/posix_types.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/stddef.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/stddef.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler_types.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/posix_types.h \
+    $(wildcard include/config/X86_32) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/posix_types_64.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/posix_types.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/asm.h \
-    $(wildcard include/config/KPROBES) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/extable_fixup_types.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/bug.h \
-    $(wildcard include/config/BUG) \
-    $(wildcard include/config/GENERIC_BUG_RELATIVE_POINTERS) \
-    $(wildcard include/config/SMP) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/compiler.h \
-    $(wildcard include/config/TRACE_BRANCH_PROFILING) \
-    $(wildcard include/config/PROFILE_ALL_BRANCHES) \
-  arch/x86/include/generated/asm/rwonce.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/rwonce.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/kasan-checks.h \
-    $(wildcard include/config/KASAN_GENERIC) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/kcsan-checks.h \
     $(wildcard include/config/KCSAN) \
     $(wildcard include/config/KCSAN_WEAK_MEMORY) \
     $(wildcard include/config/KCSAN_IGNORE_ATOMICS) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/linkage.h \
+    $(wildcard include/config/X86_64) \
+    $(wildcard include/config/X86_ALIGNMENT_16) \
+    $(wildcard include/config/RETHUNK) \
+    $(wildcard include/config/SLS) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/ibt.h \
+    $(wildcard include/config/X86_KERNEL_IBT) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/wait_bit.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/wait.h \
+    $(wildcard include/config/LOCKDEP) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/list.h \
+    $(wildcard include/config/DEBUG_LIST) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/container_of.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/build_bug.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/err.h \
+  arch/x86/include/generated/uapi/asm/errno.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/errno.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/errno-base.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/poison.h \
+    $(wildcard include/config/ILLEGAL_POINTER_VALUE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/const.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/vdso/const.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/const.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/barrier.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/alternative.h \
+    $(wildcard include/config/MITIGATION_ITS) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/asm.h \
+    $(wildcard include/config/KPROBES) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/extable_fixup_types.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/bug.h \
+    $(wildcard include/config/GENERIC_BUG) \
+    $(wildcard include/config/DEBUG_BUGVERBOSE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/instrumentation.h \
+    $(wildcard include/config/NOINSTR_VALIDATION) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/objtool.h \
+    $(wildcard include/config/FRAME_POINTER) \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/bug.h \
+    $(wildcard include/config/BUG) \
+    $(wildcard include/config/GENERIC_BUG_RELATIVE_POINTERS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/once_lite.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/panic.h \
     $(wildcard include/config/PANIC_TIMEOUT) \
@@ -138,36 +134,19 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/CONSOLE_LOGLEVEL_DEFAULT) \
     $(wildcard include/config/CONSOLE_LOGLEVEL_QUIET) \
     $(wildcard include/config/EARLY_PRINTK) \
+    $(wildcard include/config/PRINTK) \
     $(wildcard include/config/PRINTK_INDEX) \
     $(wildcard include/config/DYNAMIC_DEBUG) \
     $(wildcard include/config/DYNAMIC_DEBUG_CORE) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/stdarg.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/init.h \
-    $(wildcard include/config/HAVE_ARCH_PREL32_RELOCATIONS) \
     $(wildcard include/config/STRICT_KERNEL_RWX) \
     $(wildcard include/config/STRICT_MODULE_RWX) \
     $(wildcard include/config/LTO_CLANG) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/kern_levels.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/linkage.h \
-    $(wildcard include/config/ARCH_USE_SYM_ANNOTATIONS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/export.h \
-    $(wildcard include/config/MODVERSIONS) \
-    $(wildcard include/config/MODULES) \
-    $(wildcard include/config/TRIM_UNUSED_KSYMS) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/linkage.h \
-    $(wildcard include/config/X86_64) \
-    $(wildcard include/config/X86_ALIGNMENT_16) \
-    $(wildcard include/config/RETHUNK) \
-    $(wildcard include/config/SLS) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/ibt.h \
-    $(wildcard include/config/X86_KERNEL_IBT) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/ratelimit_types.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/bits.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/const.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/vdso/const.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/const.h \
   /usr/src/linux-headers-6.1.0-57-common/include/vdso/bits.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/build_bug.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/param.h \
   arch/x86/include/generated/uapi/asm/param.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/param.h \
@@ -175,7 +154,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/param.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/spinlock_types_raw.h \
     $(wildcard include/config/DEBUG_SPINLOCK) \
-    $(wildcard include/config/DEBUG_LOCK_ALLOC) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/spinlock_types.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/qspinlock_types.h \
     $(wildcard include/config/NR_CPUS) \
@@ -189,7 +167,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/byteorder/generic.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/lockdep_types.h \
     $(wildcard include/config/PROVE_RAW_LOCK_NESTING) \
-    $(wildcard include/config/LOCKDEP) \
     $(wildcard include/config/LOCK_STAT) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/dynamic_debug.h \
     $(wildcard include/config/JUMP_LABEL) \
@@ -198,29 +175,8 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/jump_label.h \
     $(wildcard include/config/HAVE_JUMP_LABEL_HACK) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/nops.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/gfp.h \
-    $(wildcard include/config/ZONE_DMA) \
-    $(wildcard include/config/ZONE_DMA32) \
-    $(wildcard include/config/COMPACTION) \
-    $(wildcard include/config/PM_SLEEP) \
-    $(wildcard include/config/CONTIG_ALLOC) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/gfp_types.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/mmzone.h \
-    $(wildcard include/config/ARCH_FORCE_MAX_ORDER) \
-    $(wildcard include/config/MEMORY_ISOLATION) \
-    $(wildcard include/config/ZSMALLOC) \
-    $(wildcard include/config/SWAP) \
-    $(wildcard include/config/LRU_GEN) \
-    $(wildcard include/config/LRU_GEN_STATS) \
-    $(wildcard include/config/MEMCG) \
-    $(wildcard include/config/FLATMEM) \
-    $(wildcard include/config/PAGE_EXTENSION) \
-    $(wildcard include/config/DEFERRED_STRUCT_PAGE_INIT) \
-    $(wildcard include/config/HAVE_MEMORYLESS_NODES) \
-    $(wildcard include/config/SPARSEMEM_EXTREME) \
-    $(wildcard include/config/HAVE_ARCH_PFN_VALID) \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/barrier.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/spinlock.h \
-    $(wildcard include/config/PREEMPTION) \
     $(wildcard include/config/PREEMPT_RT) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/typecheck.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/preempt.h \
@@ -229,16 +185,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/TRACE_PREEMPT_TOGGLE) \
     $(wildcard include/config/PREEMPT_NOTIFIERS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/cleanup.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/list.h \
-    $(wildcard include/config/DEBUG_LIST) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/container_of.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/err.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/poison.h \
-    $(wildcard include/config/ILLEGAL_POINTER_VALUE) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/barrier.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/alternative.h \
-    $(wildcard include/config/MITIGATION_ITS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/barrier.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/preempt.h \
     $(wildcard include/config/PREEMPT_DYNAMIC) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/rmwcc.h \
@@ -318,6 +264,8 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/GENERIC_ENTRY) \
     $(wildcard include/config/HAVE_ARCH_WITHIN_STACK_FRAMES) \
     $(wildcard include/config/HARDENED_USERCOPY) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/bug.h \
+    $(wildcard include/config/BUG_ON_DATA_CORRUPTION) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/restart_block.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/time64.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/math64.h \
@@ -326,11 +274,12 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/vdso/time64.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/time.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/time_types.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/errno.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/errno.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/current.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/thread_info.h \
     $(wildcard include/config/VM86) \
     $(wildcard include/config/X86_IOPL_IOPERM) \
-    $(wildcard include/config/COMPAT) \
     $(wildcard include/config/IA32_EMULATION) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/page.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/page_types.h \
@@ -350,9 +299,13 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/kaslr.h \
     $(wildcard include/config/RANDOMIZE_MEMORY) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/page_64.h \
+    $(wildcard include/config/DEBUG_VIRTUAL) \
+    $(wildcard include/config/FLATMEM) \
     $(wildcard include/config/X86_VSYSCALL_EMULATION) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/range.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/memory_model.h \
+    $(wildcard include/config/SPARSEMEM_VMEMMAP) \
+    $(wildcard include/config/SPARSEMEM) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/pfn.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/getorder.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/cpufeature.h \
@@ -382,6 +335,7 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/PARAVIRT_DEBUG) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/desc_defs.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable_types.h \
+    $(wildcard include/config/MEM_SOFT_DIRTY) \
     $(wildcard include/config/HAVE_ARCH_USERFAULTFD_WP) \
     $(wildcard include/config/PROC_FS) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable_64_types.h \
@@ -429,8 +383,11 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/GENERIC_ATOMIC64) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/atomic/atomic-long.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/atomic/atomic-instrumented.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/gfp_types.h \
+    $(wildcard include/config/KASAN_HW_TAGS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/numa.h \
     $(wildcard include/config/NODES_SHIFT) \
+    $(wildcard include/config/NUMA) \
     $(wildcard include/config/HAVE_ARCH_NODE_DEV_GROUP) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/msr.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/ioctl.h \
@@ -512,8 +469,34 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/INLINE_WRITE_UNLOCK_IRQ) \
     $(wildcard include/config/INLINE_READ_UNLOCK_IRQRESTORE) \
     $(wildcard include/config/INLINE_WRITE_UNLOCK_IRQRESTORE) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/wait.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/wait.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kdev_t.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/kdev_t.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/dcache.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/rculist.h \
+    $(wildcard include/config/PROVE_RCU_LIST) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/rcupdate.h \
+    $(wildcard include/config/PREEMPT_RCU) \
+    $(wildcard include/config/TINY_RCU) \
+    $(wildcard include/config/RCU_STRICT_GRACE_PERIOD) \
+    $(wildcard include/config/TASKS_RCU_GENERIC) \
+    $(wildcard include/config/RCU_STALL_COMMON) \
+    $(wildcard include/config/NO_HZ_FULL) \
+    $(wildcard include/config/KVM_XFER_TO_GUEST_WORK) \
+    $(wildcard include/config/RCU_NOCB_CPU) \
+    $(wildcard include/config/TASKS_RCU) \
+    $(wildcard include/config/TASKS_TRACE_RCU) \
+    $(wildcard include/config/TASKS_RUDE_RCU) \
+    $(wildcard include/config/TREE_RCU) \
+    $(wildcard include/config/DEBUG_OBJECTS_RCU_HEAD) \
+    $(wildcard include/config/PROVE_RCU) \
+    $(wildcard include/config/ARCH_WEAK_RELEASE_ACQUIRE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/context_tracking_irq.h \
+    $(wildcard include/config/CONTEXT_TRACKING_IDLE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/rcutree.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/rculist_bl.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/list_bl.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/bit_spinlock.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/seqlock.h \
     $(wildcard include/config/CC_IS_GCC) \
     $(wildcard include/config/GCC_VERSION) \
@@ -523,6 +506,33 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/DEBUG_MUTEXES) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/osq_lock.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/debug_locks.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/lockref.h \
+    $(wildcard include/config/ARCH_USE_CMPXCHG_LOCKREF) \
+  include/generated/bounds.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/stringhash.h \
+    $(wildcard include/config/DCACHE_WORD_ACCESS) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/hash.h \
+    $(wildcard include/config/HAVE_ARCH_HASH) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/path.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/stat.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/stat.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/stat.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/time.h \
+    $(wildcard include/config/POSIX_TIMERS) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/time32.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/timex.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/timex.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/timex.h \
+    $(wildcard include/config/X86_TSC) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/tsc.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/vdso/time32.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/vdso/time.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/uidgid.h \
+    $(wildcard include/config/MULTIUSER) \
+    $(wildcard include/config/USER_NS) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/highuid.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/list_lru.h \
+    $(wildcard include/config/MEMCG_KMEM) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/nodemask.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/random.h \
     $(wildcard include/config/VMGENID) \
@@ -534,14 +544,47 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/percpu.h \
     $(wildcard include/config/NEED_PER_CPU_EMBED_FIRST_CHUNK) \
     $(wildcard include/config/NEED_PER_CPU_PAGE_FIRST_CHUNK) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/mmdebug.h \
+    $(wildcard include/config/DEBUG_VM) \
+    $(wildcard include/config/DEBUG_VM_IRQSOFF) \
+    $(wildcard include/config/DEBUG_VM_PGFLAGS) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/archrandom.h \
     $(wildcard include/config/UML) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/shrinker.h \
+    $(wildcard include/config/MEMCG) \
+    $(wildcard include/config/SHRINKER_DEBUG) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/xarray.h \
+    $(wildcard include/config/XARRAY_MULTI) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/gfp.h \
+    $(wildcard include/config/ZONE_DMA) \
+    $(wildcard include/config/ZONE_DMA32) \
+    $(wildcard include/config/ZONE_DEVICE) \
+    $(wildcard include/config/COMPACTION) \
+    $(wildcard include/config/PM_SLEEP) \
+    $(wildcard include/config/CONTIG_ALLOC) \
+    $(wildcard include/config/CMA) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/mmzone.h \
+    $(wildcard include/config/ARCH_FORCE_MAX_ORDER) \
+    $(wildcard include/config/MEMORY_ISOLATION) \
+    $(wildcard include/config/ZSMALLOC) \
+    $(wildcard include/config/SWAP) \
+    $(wildcard include/config/NUMA_BALANCING) \
+    $(wildcard include/config/TRANSPARENT_HUGEPAGE) \
+    $(wildcard include/config/LRU_GEN) \
+    $(wildcard include/config/LRU_GEN_STATS) \
+    $(wildcard include/config/MEMORY_HOTPLUG) \
+    $(wildcard include/config/PAGE_EXTENSION) \
+    $(wildcard include/config/DEFERRED_STRUCT_PAGE_INIT) \
+    $(wildcard include/config/HAVE_MEMORYLESS_NODES) \
+    $(wildcard include/config/SPARSEMEM_EXTREME) \
+    $(wildcard include/config/HAVE_ARCH_PFN_VALID) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/pageblock-flags.h \
+    $(wildcard include/config/HUGETLB_PAGE) \
     $(wildcard include/config/HUGETLB_PAGE_SIZE_VARIABLE) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/page-flags-layout.h \
-  include/generated/bounds.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/mm_types.h \
     $(wildcard include/config/HAVE_ALIGNED_STRUCT_PAGE) \
+    $(wildcard include/config/ARCH_WANT_HUGE_PMD_SHARE) \
     $(wildcard include/config/USERFAULTFD) \
     $(wildcard include/config/HAVE_ARCH_COMPAT_MMAP_BASES) \
     $(wildcard include/config/MEMBARRIER) \
@@ -562,25 +605,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/refcount.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/rbtree.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/rbtree_types.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/rcupdate.h \
-    $(wildcard include/config/PREEMPT_RCU) \
-    $(wildcard include/config/TINY_RCU) \
-    $(wildcard include/config/RCU_STRICT_GRACE_PERIOD) \
-    $(wildcard include/config/TASKS_RCU_GENERIC) \
-    $(wildcard include/config/RCU_STALL_COMMON) \
-    $(wildcard include/config/NO_HZ_FULL) \
-    $(wildcard include/config/KVM_XFER_TO_GUEST_WORK) \
-    $(wildcard include/config/RCU_NOCB_CPU) \
-    $(wildcard include/config/TASKS_RCU) \
-    $(wildcard include/config/TASKS_TRACE_RCU) \
-    $(wildcard include/config/TASKS_RUDE_RCU) \
-    $(wildcard include/config/TREE_RCU) \
-    $(wildcard include/config/DEBUG_OBJECTS_RCU_HEAD) \
-    $(wildcard include/config/PROVE_RCU) \
-    $(wildcard include/config/ARCH_WEAK_RELEASE_ACQUIRE) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/context_tracking_irq.h \
-    $(wildcard include/config/CONTEXT_TRACKING_IDLE) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/rcutree.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/maple_tree.h \
     $(wildcard include/config/MAPLE_RCU_DISABLED) \
     $(wildcard include/config/DEBUG_MAPLE_TREE_VERBOSE) \
@@ -606,16 +630,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/timer.h \
     $(wildcard include/config/DEBUG_OBJECTS_TIMERS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/ktime.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/time.h \
-    $(wildcard include/config/POSIX_TIMERS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/time32.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/timex.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/timex.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/timex.h \
-    $(wildcard include/config/X86_TSC) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/tsc.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/vdso/time32.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/vdso/time.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/jiffies.h \
   /usr/src/linux-headers-6.1.0-57-common/include/vdso/jiffies.h \
   include/generated/timeconst.h \
@@ -635,6 +649,7 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/MODIFY_LDT_SYSCALL) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/page-flags.h \
     $(wildcard include/config/ARCH_USES_PG_UNCACHED) \
+    $(wildcard include/config/MEMORY_FAILURE) \
     $(wildcard include/config/PAGE_IDLE_FLAG) \
     $(wildcard include/config/HUGETLB_PAGE_OPTIMIZE_VMEMMAP) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/local_lock.h \
@@ -668,29 +683,13 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/ist.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/ist.h \
   /usr/src/linux-headers-6.1.0-57-common/include/video/edid.h \
+    $(wildcard include/config/X86) \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/video/edid.h \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/apicdef.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/topology.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/mmap_lock.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/percpu-refcount.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/bit_spinlock.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/shrinker.h \
-    $(wildcard include/config/SHRINKER_DEBUG) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/resource.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/resource.h \
-  arch/x86/include/generated/uapi/asm/resource.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/resource.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/resource.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/page_ext.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/stacktrace.h \
-    $(wildcard include/config/ARCH_STACKWALK) \
-    $(wildcard include/config/STACKTRACE) \
-    $(wildcard include/config/HAVE_RELIABLE_STACKTRACE) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/stackdepot.h \
-    $(wildcard include/config/STACKDEPOT) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/page_ref.h \
-    $(wildcard include/config/DEBUG_PAGE_REF) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/sizes.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kconfig.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/mm.h \
+    $(wildcard include/config/ARCH_HAS_MEMBARRIER_CALLBACKS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sched.h \
     $(wildcard include/config/VIRT_CPU_ACCOUNTING_NATIVE) \
     $(wildcard include/config/SCHED_INFO) \
@@ -736,7 +735,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/BCACHE) \
     $(wildcard include/config/VMAP_STACK) \
     $(wildcard include/config/LIVEPATCH) \
-    $(wildcard include/config/SECURITY) \
     $(wildcard include/config/BPF_SYSCALL) \
     $(wildcard include/config/GCC_PLUGIN_STACKLEAK) \
     $(wildcard include/config/RANDOMIZE_KSTACK_OFFSET) \
@@ -751,15 +749,9 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/DEBUG_RSEQ) \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/sched.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/pid.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/rculist.h \
-    $(wildcard include/config/PROVE_RCU_LIST) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sem.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/sem.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/ipc.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/uidgid.h \
-    $(wildcard include/config/MULTIUSER) \
-    $(wildcard include/config/USER_NS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/highuid.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/rhashtable-types.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/ipc.h \
   arch/x86/include/generated/uapi/asm/ipcbuf.h \
@@ -796,6 +788,11 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/ia32_unistd.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/seccomp.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/unistd.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/resource.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/resource.h \
+  arch/x86/include/generated/uapi/asm/resource.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/resource.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/uapi/asm-generic/resource.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/latencytop.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/prio.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/types.h \
@@ -820,81 +817,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   arch/x86/include/generated/asm/kmap_size.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/kmap_size.h \
     $(wildcard include/config/DEBUG_KMAP_LOCAL) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/pgtable.h \
-    $(wildcard include/config/HIGHPTE) \
-    $(wildcard include/config/ARCH_HAS_NONLEAF_PMD_YOUNG) \
-    $(wildcard include/config/GUP_GET_PTE_LOW_HIGH) \
-    $(wildcard include/config/HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) \
-    $(wildcard include/config/HAVE_ARCH_SOFT_DIRTY) \
-    $(wildcard include/config/ARCH_ENABLE_THP_MIGRATION) \
-    $(wildcard include/config/HAVE_ARCH_HUGE_VMAP) \
-    $(wildcard include/config/X86_ESPFIX64) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable.h \
-    $(wildcard include/config/DEBUG_WX) \
-    $(wildcard include/config/PAGE_TABLE_CHECK) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pkru.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/fpu/api.h \
-    $(wildcard include/config/X86_DEBUG_FPU) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/coco.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/pgtable_uffd.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/page_table_check.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable_64.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/fixmap.h \
-    $(wildcard include/config/PROVIDE_OHCI1394_DMA_INIT) \
-    $(wildcard include/config/X86_IO_APIC) \
-    $(wildcard include/config/PCI_MMCONFIG) \
-    $(wildcard include/config/ACPI_APEI_GHES) \
-    $(wildcard include/config/INTEL_TXT) \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/vsyscall.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/fixmap.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable-invert.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/kasan.h \
-    $(wildcard include/config/KASAN_STACK) \
-    $(wildcard include/config/KASAN_VMALLOC) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/kasan-enabled.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/memremap.h \
-    $(wildcard include/config/DEVICE_PRIVATE) \
-    $(wildcard include/config/PCI_P2PDMA) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/ioport.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/huge_mm.h \
-    $(wildcard include/config/READ_ONLY_THP_FOR_FS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/coredump.h \
-    $(wildcard include/config/CORE_DUMP_DEFAULT_ELF_HEADERS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/fs.h \
-    $(wildcard include/config/FS_POSIX_ACL) \
-    $(wildcard include/config/CGROUP_WRITEBACK) \
-    $(wildcard include/config/IMA) \
-    $(wildcard include/config/FILE_LOCKING) \
-    $(wildcard include/config/FSNOTIFY) \
-    $(wildcard include/config/FS_ENCRYPTION) \
-    $(wildcard include/config/FS_VERITY) \
-    $(wildcard include/config/EPOLL) \
-    $(wildcard include/config/UNICODE) \
-    $(wildcard include/config/QUOTA) \
-    $(wildcard include/config/BLOCK) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/wait_bit.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/kdev_t.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/kdev_t.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/dcache.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/rculist_bl.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/list_bl.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/lockref.h \
-    $(wildcard include/config/ARCH_USE_CMPXCHG_LOCKREF) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/stringhash.h \
-    $(wildcard include/config/DCACHE_WORD_ACCESS) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/hash.h \
-    $(wildcard include/config/HAVE_ARCH_HASH) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/path.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/stat.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/stat.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/stat.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/list_lru.h \
-    $(wildcard include/config/MEMCG_KMEM) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/xarray.h \
-    $(wildcard include/config/XARRAY_MULTI) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/kconfig.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/mm.h \
-    $(wildcard include/config/ARCH_HAS_MEMBARRIER_CALLBACKS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sync_core.h \
     $(wildcard include/config/ARCH_HAS_SYNC_CORE_BEFORE_USERMODE) \
   /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/sync_core.h \
@@ -917,6 +839,7 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/SCHED_AUTOGROUP) \
     $(wildcard include/config/BSD_PROCESS_ACCT) \
     $(wildcard include/config/TASKSTATS) \
+    $(wildcard include/config/STACK_GROWSUP) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/signal.h \
     $(wildcard include/config/DYNAMIC_SIGFRAME) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/jobctl.h \
@@ -943,6 +866,7 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/key.h \
     $(wildcard include/config/KEY_NOTIFICATIONS) \
     $(wildcard include/config/NET) \
+    $(wildcard include/config/SYSCTL) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/sysctl.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/sysctl.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/assoc_array.h \
@@ -974,6 +898,11 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/SLAB) \
     $(wildcard include/config/SLUB) \
     $(wildcard include/config/SLOB) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/percpu-refcount.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kasan.h \
+    $(wildcard include/config/KASAN_STACK) \
+    $(wildcard include/config/KASAN_VMALLOC) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/kasan-enabled.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/fs.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/quota.h \
     $(wildcard include/config/QUOTA_NETLINK_INTERFACE) \
@@ -984,6 +913,80 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/projid.h \
   /usr/src/linux-headers-6.1.0-57-common/include/uapi/linux/quota.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/nfs_fs_i.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/cacheflush.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/cacheflush.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/mm.h \
+    $(wildcard include/config/HAVE_ARCH_MMAP_RND_BITS) \
+    $(wildcard include/config/HAVE_ARCH_MMAP_RND_COMPAT_BITS) \
+    $(wildcard include/config/ARCH_USES_HIGH_VMA_FLAGS) \
+    $(wildcard include/config/ARCH_HAS_PKEYS) \
+    $(wildcard include/config/PPC) \
+    $(wildcard include/config/PARISC) \
+    $(wildcard include/config/IA64) \
+    $(wildcard include/config/SPARC64) \
+    $(wildcard include/config/ARM64) \
+    $(wildcard include/config/ARM64_MTE) \
+    $(wildcard include/config/HAVE_ARCH_USERFAULTFD_MINOR) \
+    $(wildcard include/config/SHMEM) \
+    $(wildcard include/config/MIGRATION) \
+    $(wildcard include/config/ARCH_HAS_PTE_SPECIAL) \
+    $(wildcard include/config/ARCH_HAS_PTE_DEVMAP) \
+    $(wildcard include/config/DEBUG_VM_RB) \
+    $(wildcard include/config/HAVE_FAST_GUP) \
+    $(wildcard include/config/PAGE_POISONING) \
+    $(wildcard include/config/INIT_ON_ALLOC_DEFAULT_ON) \
+    $(wildcard include/config/INIT_ON_FREE_DEFAULT_ON) \
+    $(wildcard include/config/DEBUG_PAGEALLOC) \
+    $(wildcard include/config/ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) \
+    $(wildcard include/config/HUGETLBFS) \
+    $(wildcard include/config/MAPPING_DIRTY_HELPERS) \
+    $(wildcard include/config/ANON_VMA_NAME) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/mmap_lock.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/page_ext.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/stacktrace.h \
+    $(wildcard include/config/ARCH_STACKWALK) \
+    $(wildcard include/config/STACKTRACE) \
+    $(wildcard include/config/HAVE_RELIABLE_STACKTRACE) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/stackdepot.h \
+    $(wildcard include/config/STACKDEPOT) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/page_ref.h \
+    $(wildcard include/config/DEBUG_PAGE_REF) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/sizes.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/pgtable.h \
+    $(wildcard include/config/HIGHPTE) \
+    $(wildcard include/config/ARCH_HAS_NONLEAF_PMD_YOUNG) \
+    $(wildcard include/config/GUP_GET_PTE_LOW_HIGH) \
+    $(wildcard include/config/HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) \
+    $(wildcard include/config/HAVE_ARCH_SOFT_DIRTY) \
+    $(wildcard include/config/ARCH_ENABLE_THP_MIGRATION) \
+    $(wildcard include/config/HAVE_ARCH_HUGE_VMAP) \
+    $(wildcard include/config/X86_ESPFIX64) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable.h \
+    $(wildcard include/config/DEBUG_WX) \
+    $(wildcard include/config/PAGE_TABLE_CHECK) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pkru.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/fpu/api.h \
+    $(wildcard include/config/X86_DEBUG_FPU) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/coco.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/pgtable_uffd.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/page_table_check.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable_64.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/fixmap.h \
+    $(wildcard include/config/PROVIDE_OHCI1394_DMA_INIT) \
+    $(wildcard include/config/X86_IO_APIC) \
+    $(wildcard include/config/PCI_MMCONFIG) \
+    $(wildcard include/config/ACPI_APEI_GHES) \
+    $(wildcard include/config/INTEL_TXT) \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/uapi/asm/vsyscall.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/fixmap.h \
+  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/pgtable-invert.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/memremap.h \
+    $(wildcard include/config/DEVICE_PRIVATE) \
+    $(wildcard include/config/PCI_P2PDMA) \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/ioport.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/huge_mm.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/sched/coredump.h \
+    $(wildcard include/config/CORE_DUMP_DEFAULT_ELF_HEADERS) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/vmstat.h \
     $(wildcard include/config/VM_EVENT_COUNTERS) \
     $(wildcard include/config/DEBUG_TLBFLUSH) \
@@ -991,10 +994,6 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/MEMORY_BALLOON) \
     $(wildcard include/config/BALLOON_COMPACTION) \
     $(wildcard include/config/ZSWAP) \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/pagemap.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/highmem.h \
-  /usr/src/linux-headers-6.1.0-57-common/include/linux/cacheflush.h \
-  /usr/src/linux-headers-6.1.0-57-common/arch/x86/include/asm/cacheflush.h \
   /usr/src/linux-headers-6.1.0-57-common/include/asm-generic/cacheflush.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/kmsan.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/dma-direction.h \
@@ -1017,6 +1016,7 @@ deps_/work/main/build/kernel/6.1.0-57-amd64/module/vm.o := \
     $(wildcard include/config/X86_HV_CALLBACK_VECTOR) \
     $(wildcard include/config/HYPERV) \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/highmem-internal.h \
+  /usr/src/linux-headers-6.1.0-57-common/include/linux/pagemap.h \
   /usr/src/linux-headers-6.1.0-57-common/include/linux/hugetlb_inline.h \
   /work/main/build/kernel/6.1.0-57-amd64/module/compat.h \
   include/generated/uapi/linux/version.h \

@@ -8,6 +8,7 @@
 #define MAPDEV_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/mm.h>
 #include <linux/pagemap.h>
 
 /**
@@ -27,11 +28,76 @@ static inline struct folio *mapdev_find_folio(struct address_space *mapping,
 	folio = lock ? filemap_lock_folio(mapping, index) :
 		       filemap_get_folio(mapping, index);
 #if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
-	/* 6.3: 66dabbb65d67 ("mm: return an ERR_PTR from __filemap_get_folio") */
+	/* 6.3: "mm: return an ERR_PTR from __filemap_get_folio" */
 	if (IS_ERR(folio))
 		return NULL;
 #endif
 	return folio;
+}
+
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+/* 6.3: "mm: introduce vma->vm_flags wrapper functions" */
+#define mapdev_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+static inline void mapdev_vm_flags_set(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+#endif
+
+#if KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
+/* 6.4: per-VMA locks ("mm: add per-VMA lock and helper functions to control it") */
+#define mapdev_vma_start_write(vma)	vma_start_write(vma)
+#else
+static inline void mapdev_vma_start_write(struct vm_area_struct *vma)
+{
+}
+#endif
+
+/**
+ * mapdev_gup() - get_user_pages() on the current mm
+ * @start: first address
+ * @nr_pages: number of pages
+ * @gup_flags: FOLL_* flags
+ * @pages: where the pages go; the caller puts them
+ *
+ * Context: mmap_lock held for reading.
+ * Return: the number of pages got, or a negative errno.
+ */
+static inline long mapdev_gup(unsigned long start, unsigned long nr_pages,
+			      unsigned int gup_flags, struct page **pages)
+{
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+	/* 6.5: "mm/gup: remove unused vmas parameter from get_user_pages()" */
+	return get_user_pages(start, nr_pages, gup_flags, pages);
+#else
+	return get_user_pages(start, nr_pages, gup_flags, pages, NULL);
+#endif
+}
+
+/**
+ * mapdev_get_unmapped_area() - find room for a mapping in the current mm
+ * @addr: the hint, or the address with MAP_FIXED
+ * @len: the length
+ * @flags: MAP_* flags
+ *
+ * Asks as for an anonymous mapping (no file), so the result is where
+ * mmap(2) would put one.
+ *
+ * Context: mmap_lock held.
+ * Return: the address, or a negative errno.
+ */
+static inline unsigned long mapdev_get_unmapped_area(unsigned long addr,
+						     unsigned long len,
+						     unsigned long flags)
+{
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+	/* 6.10: mm_get_unmapped_area() replaced the export of get_unmapped_area() */
+	return mm_get_unmapped_area(current->mm, NULL, addr, len, 0, flags);
+#else
+	return get_unmapped_area(NULL, addr, len, 0, flags);
+#endif
 }
 
 #endif /* MAPDEV_COMPAT_H */

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/sizes.h>
 
 #include "mapdev.h"
@@ -25,7 +26,7 @@ static int mapdev_open(struct inode *inode, struct file *file)
 {
 	struct inode *object;
 
-	object = mapdev_object_create();
+	object = mapdev_object_create(false);
 	if (IS_ERR(object))
 		return PTR_ERR(object);
 
@@ -44,6 +45,20 @@ static int mapdev_release(struct inode *inode, struct file *file)
 {
 	iput(file->private_data);
 	return 0;
+}
+
+/* Opens of /dev/mapdev; internal files of objects have their own. */
+static const struct file_operations mapdev_fops;
+
+/**
+ * mapdev_file_is_object() - is @file an open of /dev/mapdev?
+ * @file: any file
+ *
+ * Return: true if @file's f_mapping is the object mapdev_open() made.
+ */
+bool mapdev_file_is_object(struct file *file)
+{
+	return file->f_op == &mapdev_fops;
 }
 
 static const struct file_operations mapdev_fops = {
@@ -73,9 +88,39 @@ static ssize_t objects_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(objects);
 
+DEFINE_PER_CPU(unsigned long[MAPDEV_NR_STATS], mapdev_stats);
+
+static const char * const mapdev_stat_names[MAPDEV_NR_STATS] = {
+	[MAPDEV_STAT_FAULT]		= "fault",
+	[MAPDEV_STAT_FAULT_COW_HOLE]	= "fault_cow_hole",
+	[MAPDEV_STAT_FAULT_FILE]	= "fault_file",
+	[MAPDEV_STAT_FAULT_FILE_FS]	= "fault_file_fs",
+	[MAPDEV_STAT_MMAP]		= "mmap",
+	[MAPDEV_STAT_MUNMAP]		= "munmap",
+};
+
+static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	int len = 0;
+	int i, cpu;
+
+	for (i = 0; i < MAPDEV_NR_STATS; i++) {
+		unsigned long sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu(mapdev_stats[i], cpu);
+		len += sysfs_emit_at(buf, len, "%s %lu\n",
+				     mapdev_stat_names[i], sum);
+	}
+	return len;
+}
+static DEVICE_ATTR_RO(stats);
+
 static struct attribute *mapdev_attrs[] = {
 	&dev_attr_pages.attr,
 	&dev_attr_objects.attr,
+	&dev_attr_stats.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mapdev);
@@ -110,6 +155,7 @@ err_object_exit:
 static void __exit mapdev_exit(void)
 {
 	misc_deregister(&mapdev_misc);
+	mapdev_file_exit();
 	mapdev_object_exit();
 }
 

@@ -1,4 +1,4 @@
-savedcmd_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o :=  x86_64-linux-gnu-gcc-12 -Wp,-MMD,/work/main/build/kernel/6.12.117+deb12-amd64/module/.vm.o.d -nostdinc -I/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.12.117+deb12-common/include -I./include -I/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.12.117+deb12-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.12.117+deb12-common/= -std=gnu11 -fshort-wchar -funsigned-char -fno-common -fno-PIE -fno-strict-aliasing -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=branch -fno-jump-tables -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fpatchable-function-entry=16,16 -fno-delete-null-pointer-checks -O2 -fno-allow-store-data-races -fstack-protector-strong -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -falign-functions=16 -fno-strict-overflow -fno-stack-check -fconserve-stack -fno-builtin-wcslen -fno-builtin-wcslen -Wall -Wextra -Wundef -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Werror=strict-prototypes -Wno-format-security -Wno-trigraphs -Wno-frame-address -Wno-address-of-packed-member -Wmissing-declarations -Wmissing-prototypes -Wframe-larger-than=2048 -Wno-main -Wno-dangling-pointer -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-array-bounds -Wno-stringop-overflow -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -Wenum-conversion -Wunused -Wno-unused-but-set-variable -Wno-unused-const-variable -Wno-packed-not-aligned -Wno-format-overflow -Wno-format-truncation -Wno-stringop-truncation -Wno-override-init -Wno-missing-field-initializers -Wno-type-limits -Wno-shift-negative-value -Wno-maybe-uninitialized -Wno-sign-compare -Wno-unused-parameter -g -I/work/main/build/kernel/6.12.117+deb12-amd64/module/../uapi  -DMODULE  -DKBUILD_BASENAME='"vm"' -DKBUILD_MODNAME='"mapdev"' -D__KBUILD_MODNAME=kmod_mapdev -c -o /work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o /work/main/build/kernel/6.12.117+deb12-amd64/module/vm.c  
+savedcmd_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o :=  x86_64-linux-gnu-gcc-12 -Wp,-MMD,/work/main/build/kernel/6.12.117+deb12-amd64/module/.vm.o.d -nostdinc -I/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include -I./arch/x86/include/generated -I/usr/src/linux-headers-6.12.117+deb12-common/include -I./include -I/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I/usr/src/linux-headers-6.12.117+deb12-common/include/uapi -I./include/generated/uapi -include /usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler-version.h -include /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kconfig.h -include /usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler_types.h -D__KERNEL__ -fmacro-prefix-map=/usr/src/linux-headers-6.12.117+deb12-common/= -Wundef -DKBUILD_EXTRA_WARN1 -std=gnu11 -fshort-wchar -funsigned-char -fno-common -fno-PIE -fno-strict-aliasing -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -fcf-protection=branch -fno-jump-tables -m64 -falign-jumps=1 -falign-loops=1 -mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic -mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables -mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix -mfunction-return=thunk-extern -fno-jump-tables -mharden-sls=all -fpatchable-function-entry=16,16 -fno-delete-null-pointer-checks -O2 -fno-allow-store-data-races -fstack-protector-strong -ftrivial-auto-var-init=zero -fno-stack-clash-protection -pg -mrecord-mcount -mfentry -DCC_USING_FENTRY -falign-functions=16 -fno-strict-overflow -fno-stack-check -fconserve-stack -fno-builtin-wcslen -fno-builtin-wcslen -Wall -Wextra -Wundef -Werror=implicit-function-declaration -Werror=implicit-int -Werror=return-type -Werror=strict-prototypes -Wno-format-security -Wno-trigraphs -Wno-frame-address -Wno-address-of-packed-member -Wmissing-declarations -Wmissing-prototypes -Wframe-larger-than=2048 -Wno-main -Wno-dangling-pointer -Wvla -Wno-pointer-sign -Wcast-function-type -Wno-array-bounds -Wno-stringop-overflow -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 -Werror=date-time -Werror=incompatible-pointer-types -Werror=designated-init -Wenum-conversion -Wunused -Wmissing-format-attribute -Wmissing-include-dirs -Wunused-const-variable -Wno-missing-field-initializers -Wno-type-limits -Wno-shift-negative-value -Wno-maybe-uninitialized -Wno-sign-compare -Wno-unused-parameter -g -I/work/main/build/kernel/6.12.117+deb12-amd64/module/../uapi  -DMODULE  -DKBUILD_BASENAME='"vm"' -DKBUILD_MODNAME='"mapdev"' -D__KBUILD_MODNAME=kmod_mapdev -c -o /work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o /work/main/build/kernel/6.12.117+deb12-amd64/module/vm.c  
 
 source_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := /work/main/build/kernel/6.12.117+deb12-amd64/module/vm.c
 
@@ -30,88 +30,46 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/ARCH_USE_BUILTIN_BSWAP) \
     $(wildcard include/config/SHADOW_CALL_STACK) \
     $(wildcard include/config/KCOV) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mm.h \
-    $(wildcard include/config/NUMA) \
-    $(wildcard include/config/SYSCTL) \
-    $(wildcard include/config/HAVE_ARCH_MMAP_RND_BITS) \
-    $(wildcard include/config/HAVE_ARCH_MMAP_RND_COMPAT_BITS) \
-    $(wildcard include/config/SPARSEMEM) \
-    $(wildcard include/config/SPARSEMEM_VMEMMAP) \
-    $(wildcard include/config/MMU) \
-    $(wildcard include/config/MEM_SOFT_DIRTY) \
-    $(wildcard include/config/ARCH_USES_HIGH_VMA_FLAGS) \
-    $(wildcard include/config/ARCH_HAS_PKEYS) \
-    $(wildcard include/config/ARCH_PKEY_BITS) \
-    $(wildcard include/config/X86_USER_SHADOW_STACK) \
-    $(wildcard include/config/X86) \
-    $(wildcard include/config/PPC64) \
-    $(wildcard include/config/PARISC) \
-    $(wildcard include/config/SPARC64) \
-    $(wildcard include/config/ARM64_MTE) \
-    $(wildcard include/config/HAVE_ARCH_USERFAULTFD_MINOR) \
-    $(wildcard include/config/64BIT) \
-    $(wildcard include/config/PPC32) \
-    $(wildcard include/config/STACK_GROWSUP) \
-    $(wildcard include/config/NUMA_BALANCING) \
-    $(wildcard include/config/PER_VMA_LOCK) \
-    $(wildcard include/config/SHMEM) \
-    $(wildcard include/config/ZONE_DEVICE) \
-    $(wildcard include/config/FS_DAX) \
-    $(wildcard include/config/KASAN_SW_TAGS) \
-    $(wildcard include/config/KASAN_HW_TAGS) \
-    $(wildcard include/config/MIGRATION) \
-    $(wildcard include/config/CMA) \
-    $(wildcard include/config/ARCH_HAS_GIGANTIC_PAGE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/highmem.h \
     $(wildcard include/config/HIGHMEM) \
-    $(wildcard include/config/SCHED_MM_CID) \
-    $(wildcard include/config/ARCH_HAS_PTE_SPECIAL) \
-    $(wildcard include/config/ARCH_SUPPORTS_PMD_PFNMAP) \
-    $(wildcard include/config/ARCH_SUPPORTS_PUD_PFNMAP) \
-    $(wildcard include/config/ARCH_HAS_PTE_DEVMAP) \
-    $(wildcard include/config/SPLIT_PTE_PTLOCKS) \
-    $(wildcard include/config/HIGHPTE) \
-    $(wildcard include/config/SPLIT_PMD_PTLOCKS) \
-    $(wildcard include/config/TRANSPARENT_HUGEPAGE) \
-    $(wildcard include/config/DEBUG_VM_RB) \
-    $(wildcard include/config/PAGE_POISONING) \
-    $(wildcard include/config/INIT_ON_ALLOC_DEFAULT_ON) \
-    $(wildcard include/config/INIT_ON_FREE_DEFAULT_ON) \
-    $(wildcard include/config/DEBUG_PAGEALLOC) \
-    $(wildcard include/config/MEMORY_HOTPLUG) \
-    $(wildcard include/config/ARCH_WANT_OPTIMIZE_DAX_VMEMMAP) \
-    $(wildcard include/config/MEMORY_FAILURE) \
-    $(wildcard include/config/HUGETLBFS) \
-    $(wildcard include/config/MAPPING_DIRTY_HELPERS) \
-    $(wildcard include/config/PRINTK) \
-    $(wildcard include/config/ANON_VMA_NAME) \
-    $(wildcard include/config/UNACCEPTED_MEMORY) \
-    $(wildcard include/config/MEM_ALLOC_PROFILING) \
-    $(wildcard include/config/PAGE_POOL) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/errno.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/errno.h \
-  arch/x86/include/generated/uapi/asm/errno.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno-base.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mmdebug.h \
-    $(wildcard include/config/DEBUG_VM) \
-    $(wildcard include/config/DEBUG_VM_IRQSOFF) \
-    $(wildcard include/config/DEBUG_VIRTUAL) \
-    $(wildcard include/config/DEBUG_VM_PGFLAGS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bug.h \
-    $(wildcard include/config/GENERIC_BUG) \
-    $(wildcard include/config/BUG_ON_DATA_CORRUPTION) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bug.h \
-    $(wildcard include/config/X86_32) \
-    $(wildcard include/config/DEBUG_BUGVERBOSE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/fs.h \
+    $(wildcard include/config/FANOTIFY_ACCESS_PERMISSIONS) \
+    $(wildcard include/config/READ_ONLY_THP_FOR_FS) \
+    $(wildcard include/config/SMP) \
+    $(wildcard include/config/FS_POSIX_ACL) \
+    $(wildcard include/config/SECURITY) \
+    $(wildcard include/config/CGROUP_WRITEBACK) \
+    $(wildcard include/config/IMA) \
+    $(wildcard include/config/FILE_LOCKING) \
+    $(wildcard include/config/FSNOTIFY) \
+    $(wildcard include/config/FS_ENCRYPTION) \
+    $(wildcard include/config/FS_VERITY) \
+    $(wildcard include/config/PREEMPTION) \
+    $(wildcard include/config/EPOLL) \
+    $(wildcard include/config/UNICODE) \
+    $(wildcard include/config/LOCKDEP) \
+    $(wildcard include/config/COMPAT) \
+    $(wildcard include/config/MMU) \
+    $(wildcard include/config/QUOTA) \
+    $(wildcard include/config/FS_DAX) \
+    $(wildcard include/config/SWAP) \
+    $(wildcard include/config/BLOCK) \
+    $(wildcard include/config/DEBUG_LOCK_ALLOC) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/linkage.h \
+    $(wildcard include/config/ARCH_USE_SYM_ANNOTATIONS) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stringify.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumentation.h \
-    $(wildcard include/config/NOINSTR_VALIDATION) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/export.h \
+    $(wildcard include/config/MODVERSIONS) \
+    $(wildcard include/config/64BIT) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler.h \
+    $(wildcard include/config/TRACE_BRANCH_PROFILING) \
+    $(wildcard include/config/PROFILE_ALL_BRANCHES) \
     $(wildcard include/config/OBJTOOL) \
-    $(wildcard include/config/FRAME_POINTER) \
-    $(wildcard include/config/MITIGATION_UNRET_ENTRY) \
-    $(wildcard include/config/MITIGATION_SRSO) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool_types.h \
+  arch/x86/include/generated/asm/rwonce.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/rwonce.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan-checks.h \
+    $(wildcard include/config/KASAN_GENERIC) \
+    $(wildcard include/config/KASAN_SW_TAGS) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/types.h \
     $(wildcard include/config/HAVE_UID16) \
     $(wildcard include/config/UID16) \
@@ -130,45 +88,12 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stddef.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/stddef.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/posix_types.h \
+    $(wildcard include/config/X86_32) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/posix_types_64.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/posix_types.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/asm.h \
-    $(wildcard include/config/KPROBES) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/extable_fixup_types.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bug.h \
-    $(wildcard include/config/BUG) \
-    $(wildcard include/config/GENERIC_BUG_RELATIVE_POINTERS) \
-    $(wildcard include/config/SMP) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler.h \
-    $(wildcard include/config/TRACE_BRANCH_PROFILING) \
-    $(wildcard include/config/PROFILE_ALL_BRANCHES) \
-  arch/x86/include/generated/asm/rwonce.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/rwonce.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan-checks.h \
-    $(wildcard include/config/KASAN_GENERIC) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kcsan-checks.h \
     $(wildcard include/config/KCSAN_WEAK_MEMORY) \
     $(wildcard include/config/KCSAN_IGNORE_ATOMICS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/once_lite.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/panic.h \
-    $(wildcard include/config/PANIC_TIMEOUT) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/printk.h \
-    $(wildcard include/config/MESSAGE_LOGLEVEL_DEFAULT) \
-    $(wildcard include/config/CONSOLE_LOGLEVEL_DEFAULT) \
-    $(wildcard include/config/CONSOLE_LOGLEVEL_QUIET) \
-    $(wildcard include/config/EARLY_PRINTK) \
-    $(wildcard include/config/PRINTK_INDEX) \
-    $(wildcard include/config/DYNAMIC_DEBUG) \
-    $(wildcard include/config/DYNAMIC_DEBUG_CORE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stdarg.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/init.h \
-    $(wildcard include/config/HAVE_ARCH_PREL32_RELOCATIONS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/build_bug.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kern_levels.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/linkage.h \
-    $(wildcard include/config/ARCH_USE_SYM_ANNOTATIONS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/export.h \
-    $(wildcard include/config/MODVERSIONS) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/linkage.h \
     $(wildcard include/config/CALL_PADDING) \
     $(wildcard include/config/MITIGATION_RETHUNK) \
@@ -177,11 +102,57 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/UML) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/ibt.h \
     $(wildcard include/config/X86_KERNEL_IBT) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ratelimit_types.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bits.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/wait_bit.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/wait.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list.h \
+    $(wildcard include/config/LIST_HARDENED) \
+    $(wildcard include/config/DEBUG_LIST) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/container_of.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/build_bug.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/poison.h \
+    $(wildcard include/config/ILLEGAL_POINTER_VALUE) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/const.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/vdso/const.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/const.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/barrier.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/alternative.h \
+    $(wildcard include/config/CALL_THUNKS) \
+    $(wildcard include/config/MITIGATION_ITS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/asm.h \
+    $(wildcard include/config/KPROBES) \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/extable_fixup_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bug.h \
+    $(wildcard include/config/GENERIC_BUG) \
+    $(wildcard include/config/DEBUG_BUGVERBOSE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumentation.h \
+    $(wildcard include/config/NOINSTR_VALIDATION) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool.h \
+    $(wildcard include/config/FRAME_POINTER) \
+    $(wildcard include/config/MITIGATION_UNRET_ENTRY) \
+    $(wildcard include/config/MITIGATION_SRSO) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bug.h \
+    $(wildcard include/config/BUG) \
+    $(wildcard include/config/GENERIC_BUG_RELATIVE_POINTERS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/once_lite.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/panic.h \
+    $(wildcard include/config/PANIC_TIMEOUT) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/printk.h \
+    $(wildcard include/config/MESSAGE_LOGLEVEL_DEFAULT) \
+    $(wildcard include/config/CONSOLE_LOGLEVEL_DEFAULT) \
+    $(wildcard include/config/CONSOLE_LOGLEVEL_QUIET) \
+    $(wildcard include/config/EARLY_PRINTK) \
+    $(wildcard include/config/PRINTK) \
+    $(wildcard include/config/PRINTK_INDEX) \
+    $(wildcard include/config/DYNAMIC_DEBUG) \
+    $(wildcard include/config/DYNAMIC_DEBUG_CORE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stdarg.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/init.h \
+    $(wildcard include/config/MEMORY_HOTPLUG) \
+    $(wildcard include/config/HAVE_ARCH_PREL32_RELOCATIONS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kern_levels.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ratelimit_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bits.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/vdso/bits.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/bits.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/overflow.h \
@@ -195,7 +166,6 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/param.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/spinlock_types_raw.h \
     $(wildcard include/config/DEBUG_SPINLOCK) \
-    $(wildcard include/config/DEBUG_LOCK_ALLOC) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/spinlock_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/qspinlock_types.h \
     $(wildcard include/config/NR_CPUS) \
@@ -209,7 +179,6 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/byteorder/generic.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/lockdep_types.h \
     $(wildcard include/config/PROVE_RAW_LOCK_NESTING) \
-    $(wildcard include/config/LOCKDEP) \
     $(wildcard include/config/LOCK_STAT) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/dynamic_debug.h \
     $(wildcard include/config/JUMP_LABEL) \
@@ -218,31 +187,8 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/jump_label.h \
     $(wildcard include/config/HAVE_JUMP_LABEL_HACK) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nops.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/gfp.h \
-    $(wildcard include/config/ZONE_DMA) \
-    $(wildcard include/config/ZONE_DMA32) \
-    $(wildcard include/config/COMPACTION) \
-    $(wildcard include/config/CONTIG_ALLOC) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/gfp_types.h \
-    $(wildcard include/config/SLAB_OBJ_EXT) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mmzone.h \
-    $(wildcard include/config/ARCH_FORCE_MAX_ORDER) \
-    $(wildcard include/config/MEMORY_ISOLATION) \
-    $(wildcard include/config/ZSMALLOC) \
-    $(wildcard include/config/IOMMU_SUPPORT) \
-    $(wildcard include/config/SWAP) \
-    $(wildcard include/config/LRU_GEN) \
-    $(wildcard include/config/LRU_GEN_STATS) \
-    $(wildcard include/config/LRU_GEN_WALKS_MMU) \
-    $(wildcard include/config/MEMCG) \
-    $(wildcard include/config/FLATMEM) \
-    $(wildcard include/config/PAGE_EXTENSION) \
-    $(wildcard include/config/DEFERRED_STRUCT_PAGE_INIT) \
-    $(wildcard include/config/HAVE_MEMORYLESS_NODES) \
-    $(wildcard include/config/SPARSEMEM_EXTREME) \
-    $(wildcard include/config/HAVE_ARCH_PFN_VALID) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/barrier.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/spinlock.h \
-    $(wildcard include/config/PREEMPTION) \
     $(wildcard include/config/PREEMPT_RT) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/typecheck.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/preempt.h \
@@ -307,11 +253,8 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nospec-branch.h \
     $(wildcard include/config/CALL_THUNKS_DEBUG) \
     $(wildcard include/config/MITIGATION_IBPB_ENTRY) \
-    $(wildcard include/config/MITIGATION_ITS) \
     $(wildcard include/config/BPF_JIT) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_key.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/alternative.h \
-    $(wildcard include/config/CALL_THUNKS) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cpufeatures.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/required-features.h \
     $(wildcard include/config/X86_MINIMUM_CPU_FAMILY) \
@@ -330,6 +273,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/X86_SGX) \
     $(wildcard include/config/XEN_PV) \
     $(wildcard include/config/INTEL_TDX_GUEST) \
+    $(wildcard include/config/X86_USER_SHADOW_STACK) \
     $(wildcard include/config/X86_FRED) \
     $(wildcard include/config/KVM_AMD_SEV) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/msr-index.h \
@@ -348,6 +292,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/PARAVIRT_DEBUG) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/desc_defs.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable_types.h \
+    $(wildcard include/config/MEM_SOFT_DIRTY) \
     $(wildcard include/config/HAVE_ARCH_USERFAULTFD_WP) \
     $(wildcard include/config/PROC_FS) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/page_types.h \
@@ -365,6 +310,9 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/KMSAN) \
     $(wildcard include/config/DEBUG_KMAP_LOCAL_FORCE_MAP) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/sparsemem.h \
+    $(wildcard include/config/SPARSEMEM) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bug.h \
+    $(wildcard include/config/BUG_ON_DATA_CORRUPTION) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/cpumask.h \
     $(wildcard include/config/FORCE_NR_CPUS) \
     $(wildcard include/config/HOTPLUG_CPU) \
@@ -380,11 +328,8 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/FTRACE_MCOUNT_RECORD) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/align.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/array_size.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/container_of.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitops.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/generic-non-atomic.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/barrier.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/barrier.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bitops.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/sched.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/arch_hweight.h \
@@ -410,6 +355,11 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/instruction_pointer.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/wordpart.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/errno.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/errno.h \
+  arch/x86/include/generated/uapi/asm/errno.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno-base.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/find.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/string.h \
     $(wildcard include/config/BINARY_PRINTF) \
@@ -434,9 +384,13 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/GENERIC_ATOMIC64) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/atomic/atomic-long.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/atomic/atomic-instrumented.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/gfp_types.h \
+    $(wildcard include/config/KASAN_HW_TAGS) \
+    $(wildcard include/config/SLAB_OBJ_EXT) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/numa.h \
     $(wildcard include/config/NODES_SHIFT) \
     $(wildcard include/config/NUMA_KEEP_MEMINFO) \
+    $(wildcard include/config/NUMA) \
     $(wildcard include/config/HAVE_ARCH_NODE_DEV_GROUP) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/frame.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/thread_info.h \
@@ -446,13 +400,15 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/SH) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/restart_block.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/thread_info.h \
-    $(wildcard include/config/COMPAT) \
     $(wildcard include/config/IA32_EMULATION) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/page.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/page_64.h \
+    $(wildcard include/config/DEBUG_VIRTUAL) \
     $(wildcard include/config/X86_VSYSCALL_EMULATION) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/range.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/memory_model.h \
+    $(wildcard include/config/FLATMEM) \
+    $(wildcard include/config/SPARSEMEM_VMEMMAP) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pfn.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/getorder.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cpufeature.h \
@@ -486,11 +442,6 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/smp.h \
     $(wildcard include/config/UP_LATE_INIT) \
     $(wildcard include/config/CSD_LOCK_WAIT_DEBUG) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list.h \
-    $(wildcard include/config/LIST_HARDENED) \
-    $(wildcard include/config/DEBUG_LIST) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/poison.h \
-    $(wildcard include/config/ILLEGAL_POINTER_VALUE) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/smp_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/llist.h \
     $(wildcard include/config/ARCH_HAVE_NMI_SAFE_CMPXCHG) \
@@ -539,59 +490,11 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/INLINE_WRITE_UNLOCK_IRQ) \
     $(wildcard include/config/INLINE_READ_UNLOCK_IRQRESTORE) \
     $(wildcard include/config/INLINE_WRITE_UNLOCK_IRQRESTORE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list_nulls.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/wait.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/seqlock.h \
-    $(wildcard include/config/CC_IS_GCC) \
-    $(wildcard include/config/GCC_VERSION) \
-    $(wildcard include/config/UBSAN_ALIGNMENT) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mutex.h \
-    $(wildcard include/config/DEBUG_MUTEXES) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/osq_lock.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/debug_locks.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mutex_types.h \
-    $(wildcard include/config/MUTEX_SPIN_ON_OWNER) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/seqlock_types.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/nodemask.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/nodemask_types.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/random.h \
-    $(wildcard include/config/VMGENID) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/random.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/ioctl.h \
-  arch/x86/include/generated/uapi/asm/ioctl.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/ioctl.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/ioctl.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqnr.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/irqnr.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/prandom.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/once.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pageblock-flags.h \
-    $(wildcard include/config/HUGETLB_PAGE) \
-    $(wildcard include/config/HUGETLB_PAGE_SIZE_VARIABLE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page-flags-layout.h \
-  include/generated/bounds.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mm_types.h \
-    $(wildcard include/config/HAVE_ALIGNED_STRUCT_PAGE) \
-    $(wildcard include/config/HUGETLB_PMD_PAGE_TABLE_SHARING) \
-    $(wildcard include/config/USERFAULTFD) \
-    $(wildcard include/config/HAVE_ARCH_COMPAT_MMAP_BASES) \
-    $(wildcard include/config/MEMBARRIER) \
-    $(wildcard include/config/FUTEX) \
-    $(wildcard include/config/AIO) \
-    $(wildcard include/config/MMU_NOTIFIER) \
-    $(wildcard include/config/ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) \
-    $(wildcard include/config/IOMMU_MM_DATA) \
-    $(wildcard include/config/KSM) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mm_types_task.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/tlbbatch.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/auxvec.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/auxvec.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/auxvec.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kref.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/refcount.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/refcount_types.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kdev_t.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/kdev_t.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/dcache.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rculist.h \
+    $(wildcard include/config/PROVE_RCU_LIST) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rcupdate.h \
     $(wildcard include/config/PREEMPT_RCU) \
     $(wildcard include/config/TINY_RCU) \
@@ -612,31 +515,31 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/context_tracking_irq.h \
     $(wildcard include/config/CONTEXT_TRACKING_IDLE) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rcutree.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/maple_tree.h \
-    $(wildcard include/config/MAPLE_RCU_DISABLED) \
-    $(wildcard include/config/DEBUG_MAPLE_TREE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rwsem.h \
-    $(wildcard include/config/RWSEM_SPIN_ON_OWNER) \
-    $(wildcard include/config/DEBUG_RWSEMS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/completion.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/swait.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/uprobes.h \
-    $(wildcard include/config/UPROBES) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/uprobes.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/notifier.h \
-    $(wildcard include/config/TREE_SRCU) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/srcu.h \
-    $(wildcard include/config/TINY_SRCU) \
-    $(wildcard include/config/NEED_SRCU_NMI_SAFE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/workqueue.h \
-    $(wildcard include/config/DEBUG_OBJECTS_WORK) \
-    $(wildcard include/config/FREEZER) \
-    $(wildcard include/config/SYSFS) \
-    $(wildcard include/config/WQ_WATCHDOG) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timer.h \
-    $(wildcard include/config/DEBUG_OBJECTS_TIMERS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ktime.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/jiffies.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rculist_bl.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list_bl.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bit_spinlock.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/seqlock.h \
+    $(wildcard include/config/CC_IS_GCC) \
+    $(wildcard include/config/GCC_VERSION) \
+    $(wildcard include/config/UBSAN_ALIGNMENT) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mutex.h \
+    $(wildcard include/config/DEBUG_MUTEXES) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/osq_lock.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/debug_locks.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mutex_types.h \
+    $(wildcard include/config/MUTEX_SPIN_ON_OWNER) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/seqlock_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/lockref.h \
+    $(wildcard include/config/ARCH_USE_CMPXCHG_LOCKREF) \
+  include/generated/bounds.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stringhash.h \
+    $(wildcard include/config/DCACHE_WORD_ACCESS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/hash.h \
+    $(wildcard include/config/HAVE_ARCH_HASH) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/path.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stat.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/stat.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/stat.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/time.h \
     $(wildcard include/config/POSIX_TIMERS) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/time64.h \
@@ -652,9 +555,14 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/msr.h \
     $(wildcard include/config/TRACEPOINTS) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/msr.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/ioctl.h \
+  arch/x86/include/generated/uapi/asm/ioctl.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/ioctl.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/ioctl.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/shared/msr.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/percpu.h \
     $(wildcard include/config/MODULES) \
+    $(wildcard include/config/MEM_ALLOC_PROFILING) \
     $(wildcard include/config/RANDOM_KMALLOC_CACHES) \
     $(wildcard include/config/PAGE_SIZE_4KB) \
     $(wildcard include/config/NEED_PER_CPU_PAGE_FIRST_CHUNK) \
@@ -663,6 +571,10 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/MEM_ALLOC_PROFILING_ENABLED_BY_DEFAULT) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/codetag.h \
     $(wildcard include/config/CODE_TAGGING) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mmdebug.h \
+    $(wildcard include/config/DEBUG_VM) \
+    $(wildcard include/config/DEBUG_VM_IRQSOFF) \
+    $(wildcard include/config/DEBUG_VM_PGFLAGS) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sched.h \
     $(wildcard include/config/VIRT_CPU_ACCOUNTING_NATIVE) \
     $(wildcard include/config/SCHED_INFO) \
@@ -678,6 +590,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/CGROUP_SCHED) \
     $(wildcard include/config/BLK_DEV_IO_TRACE) \
     $(wildcard include/config/MEMCG_V1) \
+    $(wildcard include/config/LRU_GEN) \
     $(wildcard include/config/COMPAT_BRK) \
     $(wildcard include/config/CGROUPS) \
     $(wildcard include/config/BLK_CGROUP) \
@@ -699,19 +612,24 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/AUDITSYSCALL) \
     $(wildcard include/config/UBSAN) \
     $(wildcard include/config/UBSAN_TRAP) \
+    $(wildcard include/config/COMPACTION) \
     $(wildcard include/config/TASK_XACCT) \
     $(wildcard include/config/CPUSETS) \
     $(wildcard include/config/X86_CPU_RESCTRL) \
+    $(wildcard include/config/FUTEX) \
     $(wildcard include/config/PERF_EVENTS) \
+    $(wildcard include/config/NUMA_BALANCING) \
     $(wildcard include/config/RSEQ) \
+    $(wildcard include/config/SCHED_MM_CID) \
     $(wildcard include/config/FAULT_INJECTION) \
     $(wildcard include/config/LATENCYTOP) \
     $(wildcard include/config/KUNIT) \
     $(wildcard include/config/FUNCTION_GRAPH_TRACER) \
+    $(wildcard include/config/MEMCG) \
+    $(wildcard include/config/UPROBES) \
     $(wildcard include/config/BCACHE) \
     $(wildcard include/config/VMAP_STACK) \
     $(wildcard include/config/LIVEPATCH) \
-    $(wildcard include/config/SECURITY) \
     $(wildcard include/config/BPF_SYSCALL) \
     $(wildcard include/config/GCC_PLUGIN_STACKLEAK) \
     $(wildcard include/config/RANDOMIZE_KSTACK_OFFSET) \
@@ -730,9 +648,12 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/plist_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/hrtimer_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timerqueue_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timer_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/seccomp_types.h \
     $(wildcard include/config/SECCOMP) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/nodemask_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/refcount_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/resource.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/resource.h \
   arch/x86/include/generated/uapi/asm/resource.h \
@@ -750,6 +671,9 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/siginfo.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/siginfo.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/syscall_user_dispatch_types.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mm_types_task.h \
+    $(wildcard include/config/ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/tlbbatch.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/netdevice_xmit.h \
     $(wildcard include/config/NET_ACT_MIRRED) \
     $(wildcard include/config/NET_EGRESS) \
@@ -770,6 +694,92 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/tracepoint-defs.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/vdso/time32.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/vdso/time.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/uidgid.h \
+    $(wildcard include/config/MULTIUSER) \
+    $(wildcard include/config/USER_NS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/highuid.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list_lru.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/nodemask.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/random.h \
+    $(wildcard include/config/VMGENID) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/random.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqnr.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/irqnr.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/prandom.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/once.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/shrinker.h \
+    $(wildcard include/config/SHRINKER_DEBUG) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/refcount.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/completion.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/swait.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/xarray.h \
+    $(wildcard include/config/XARRAY_MULTI) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/gfp.h \
+    $(wildcard include/config/ZONE_DMA) \
+    $(wildcard include/config/ZONE_DMA32) \
+    $(wildcard include/config/ZONE_DEVICE) \
+    $(wildcard include/config/CONTIG_ALLOC) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mmzone.h \
+    $(wildcard include/config/ARCH_FORCE_MAX_ORDER) \
+    $(wildcard include/config/CMA) \
+    $(wildcard include/config/MEMORY_ISOLATION) \
+    $(wildcard include/config/ZSMALLOC) \
+    $(wildcard include/config/UNACCEPTED_MEMORY) \
+    $(wildcard include/config/IOMMU_SUPPORT) \
+    $(wildcard include/config/TRANSPARENT_HUGEPAGE) \
+    $(wildcard include/config/LRU_GEN_STATS) \
+    $(wildcard include/config/LRU_GEN_WALKS_MMU) \
+    $(wildcard include/config/MEMORY_FAILURE) \
+    $(wildcard include/config/PAGE_EXTENSION) \
+    $(wildcard include/config/DEFERRED_STRUCT_PAGE_INIT) \
+    $(wildcard include/config/HAVE_MEMORYLESS_NODES) \
+    $(wildcard include/config/SPARSEMEM_EXTREME) \
+    $(wildcard include/config/HAVE_ARCH_PFN_VALID) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list_nulls.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pageblock-flags.h \
+    $(wildcard include/config/HUGETLB_PAGE) \
+    $(wildcard include/config/HUGETLB_PAGE_SIZE_VARIABLE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page-flags-layout.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mm_types.h \
+    $(wildcard include/config/HAVE_ALIGNED_STRUCT_PAGE) \
+    $(wildcard include/config/HUGETLB_PMD_PAGE_TABLE_SHARING) \
+    $(wildcard include/config/USERFAULTFD) \
+    $(wildcard include/config/ANON_VMA_NAME) \
+    $(wildcard include/config/PER_VMA_LOCK) \
+    $(wildcard include/config/HAVE_ARCH_COMPAT_MMAP_BASES) \
+    $(wildcard include/config/MEMBARRIER) \
+    $(wildcard include/config/AIO) \
+    $(wildcard include/config/MMU_NOTIFIER) \
+    $(wildcard include/config/SPLIT_PMD_PTLOCKS) \
+    $(wildcard include/config/IOMMU_MM_DATA) \
+    $(wildcard include/config/KSM) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/auxvec.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/auxvec.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/auxvec.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kref.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/maple_tree.h \
+    $(wildcard include/config/MAPLE_RCU_DISABLED) \
+    $(wildcard include/config/DEBUG_MAPLE_TREE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rwsem.h \
+    $(wildcard include/config/RWSEM_SPIN_ON_OWNER) \
+    $(wildcard include/config/DEBUG_RWSEMS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/uprobes.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/uprobes.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/notifier.h \
+    $(wildcard include/config/TREE_SRCU) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/srcu.h \
+    $(wildcard include/config/TINY_SRCU) \
+    $(wildcard include/config/NEED_SRCU_NMI_SAFE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/workqueue.h \
+    $(wildcard include/config/DEBUG_OBJECTS_WORK) \
+    $(wildcard include/config/FREEZER) \
+    $(wildcard include/config/SYSFS) \
+    $(wildcard include/config/WQ_WATCHDOG) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timer.h \
+    $(wildcard include/config/DEBUG_OBJECTS_TIMERS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ktime.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/jiffies.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/vdso/jiffies.h \
   include/generated/timeconst.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/vdso/ktime.h \
@@ -819,108 +829,6 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/topology.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/cpu_smt.h \
     $(wildcard include/config/HOTPLUG_SMT) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pgalloc_tag.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mmap_lock.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/percpu-refcount.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/bit_spinlock.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/shrinker.h \
-    $(wildcard include/config/SHRINKER_DEBUG) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page_ext.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stacktrace.h \
-    $(wildcard include/config/ARCH_STACKWALK) \
-    $(wildcard include/config/STACKTRACE) \
-    $(wildcard include/config/HAVE_RELIABLE_STACKTRACE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page_ref.h \
-    $(wildcard include/config/DEBUG_PAGE_REF) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sizes.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pgtable.h \
-    $(wildcard include/config/ARCH_HAS_NONLEAF_PMD_YOUNG) \
-    $(wildcard include/config/ARCH_HAS_HW_PTE_YOUNG) \
-    $(wildcard include/config/GUP_GET_PXX_LOW_HIGH) \
-    $(wildcard include/config/ARCH_WANT_PMD_MKWRITE) \
-    $(wildcard include/config/HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) \
-    $(wildcard include/config/HAVE_ARCH_SOFT_DIRTY) \
-    $(wildcard include/config/ARCH_ENABLE_THP_MIGRATION) \
-    $(wildcard include/config/HAVE_ARCH_HUGE_VMAP) \
-    $(wildcard include/config/X86_ESPFIX64) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable.h \
-    $(wildcard include/config/DEBUG_WX) \
-    $(wildcard include/config/PAGE_TABLE_CHECK) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pkru.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/fpu/api.h \
-    $(wildcard include/config/X86_DEBUG_FPU) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/coco.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/pgtable_uffd.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page_table_check.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable_64.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/fixmap.h \
-    $(wildcard include/config/PROVIDE_OHCI1394_DMA_INIT) \
-    $(wildcard include/config/X86_IO_APIC) \
-    $(wildcard include/config/PCI_MMCONFIG) \
-    $(wildcard include/config/ACPI_APEI_GHES) \
-    $(wildcard include/config/INTEL_TXT) \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/vsyscall.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/fixmap.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable-invert.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan.h \
-    $(wildcard include/config/KASAN_STACK) \
-    $(wildcard include/config/KASAN_VMALLOC) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan-enabled.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan-tags.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/memremap.h \
-    $(wildcard include/config/DEVICE_PRIVATE) \
-    $(wildcard include/config/PCI_P2PDMA) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ioport.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/slab.h \
-    $(wildcard include/config/FAILSLAB) \
-    $(wildcard include/config/KFENCE) \
-    $(wildcard include/config/SLUB_TINY) \
-    $(wildcard include/config/SLUB_DEBUG) \
-    $(wildcard include/config/SLAB_FREELIST_HARDENED) \
-    $(wildcard include/config/SLAB_BUCKETS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/hash.h \
-    $(wildcard include/config/HAVE_ARCH_HASH) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/huge_mm.h \
-    $(wildcard include/config/PGTABLE_HAS_HUGE_LEAVES) \
-    $(wildcard include/config/READ_ONLY_THP_FOR_FS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sched/coredump.h \
-    $(wildcard include/config/CORE_DUMP_DEFAULT_ELF_HEADERS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/fs.h \
-    $(wildcard include/config/FANOTIFY_ACCESS_PERMISSIONS) \
-    $(wildcard include/config/FS_POSIX_ACL) \
-    $(wildcard include/config/CGROUP_WRITEBACK) \
-    $(wildcard include/config/IMA) \
-    $(wildcard include/config/FILE_LOCKING) \
-    $(wildcard include/config/FSNOTIFY) \
-    $(wildcard include/config/FS_ENCRYPTION) \
-    $(wildcard include/config/FS_VERITY) \
-    $(wildcard include/config/EPOLL) \
-    $(wildcard include/config/UNICODE) \
-    $(wildcard include/config/QUOTA) \
-    $(wildcard include/config/BLOCK) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/wait_bit.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kdev_t.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/kdev_t.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/dcache.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rculist.h \
-    $(wildcard include/config/PROVE_RCU_LIST) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rculist_bl.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list_bl.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/lockref.h \
-    $(wildcard include/config/ARCH_USE_CMPXCHG_LOCKREF) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stringhash.h \
-    $(wildcard include/config/DCACHE_WORD_ACCESS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/path.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stat.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/stat.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/stat.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/uidgid.h \
-    $(wildcard include/config/MULTIUSER) \
-    $(wildcard include/config/USER_NS) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/highuid.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/list_lru.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/xarray.h \
-    $(wildcard include/config/XARRAY_MULTI) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sched/mm.h \
     $(wildcard include/config/MMU_LAZY_TLB_REFCOUNT) \
     $(wildcard include/config/ARCH_HAS_MEMBARRIER_CALLBACKS) \
@@ -928,6 +836,8 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/ARCH_HAS_SYNC_CORE_BEFORE_USERMODE) \
     $(wildcard include/config/ARCH_HAS_PREPARE_SYNC_CORE_CMD) \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/sync_core.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sched/coredump.h \
+    $(wildcard include/config/CORE_DUMP_DEFAULT_ELF_HEADERS) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/radix-tree.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pid.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/capability.h \
@@ -946,6 +856,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/SCHED_AUTOGROUP) \
     $(wildcard include/config/BSD_PROCESS_ACCT) \
     $(wildcard include/config/TASKSTATS) \
+    $(wildcard include/config/STACK_GROWSUP) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/signal.h \
     $(wildcard include/config/DYNAMIC_SIGFRAME) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sched/jobctl.h \
@@ -963,6 +874,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/CC_HAS_ASM_GOTO_TIED_OUTPUT) \
     $(wildcard include/config/ARCH_HAS_COPY_MC) \
     $(wildcard include/config/X86_INTEL_USERCOPY) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mmap_lock.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/smap.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/extable.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/tlbflush.h \
@@ -970,6 +882,31 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/interval_tree.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/invpcid.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pti.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable.h \
+    $(wildcard include/config/DEBUG_WX) \
+    $(wildcard include/config/HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) \
+    $(wildcard include/config/ARCH_HAS_PTE_DEVMAP) \
+    $(wildcard include/config/ARCH_SUPPORTS_PMD_PFNMAP) \
+    $(wildcard include/config/ARCH_SUPPORTS_PUD_PFNMAP) \
+    $(wildcard include/config/HAVE_ARCH_SOFT_DIRTY) \
+    $(wildcard include/config/ARCH_ENABLE_THP_MIGRATION) \
+    $(wildcard include/config/PAGE_TABLE_CHECK) \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pkru.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/fpu/api.h \
+    $(wildcard include/config/X86_DEBUG_FPU) \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/coco.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/pgtable_uffd.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page_table_check.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable_64.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/fixmap.h \
+    $(wildcard include/config/PROVIDE_OHCI1394_DMA_INIT) \
+    $(wildcard include/config/X86_IO_APIC) \
+    $(wildcard include/config/PCI_MMCONFIG) \
+    $(wildcard include/config/ACPI_APEI_GHES) \
+    $(wildcard include/config/INTEL_TXT) \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/vsyscall.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/fixmap.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable-invert.h \
   /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/uaccess_64.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/access_ok.h \
     $(wildcard include/config/ALTERNATE_USER_ADDRESS_SPACE) \
@@ -978,6 +915,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/KEY_NOTIFICATIONS) \
     $(wildcard include/config/NET) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sysctl.h \
+    $(wildcard include/config/SYSCTL) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/sysctl.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/assoc_array.h \
     $(wildcard include/config/ASSOCIATIVE_ARRAY) \
@@ -1008,6 +946,19 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/fs_types.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mount.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mnt_idmapping.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/slab.h \
+    $(wildcard include/config/FAILSLAB) \
+    $(wildcard include/config/KFENCE) \
+    $(wildcard include/config/SLUB_TINY) \
+    $(wildcard include/config/SLUB_DEBUG) \
+    $(wildcard include/config/SLAB_FREELIST_HARDENED) \
+    $(wildcard include/config/SLAB_BUCKETS) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/percpu-refcount.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan.h \
+    $(wildcard include/config/KASAN_STACK) \
+    $(wildcard include/config/KASAN_VMALLOC) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan-enabled.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kasan-tags.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rw_hint.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/fs.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/quota.h \
@@ -1018,6 +969,58 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/dqblk_qtree.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/projid.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/quota.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/cacheflush.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cacheflush.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mm.h \
+    $(wildcard include/config/HAVE_ARCH_MMAP_RND_BITS) \
+    $(wildcard include/config/HAVE_ARCH_MMAP_RND_COMPAT_BITS) \
+    $(wildcard include/config/ARCH_USES_HIGH_VMA_FLAGS) \
+    $(wildcard include/config/ARCH_HAS_PKEYS) \
+    $(wildcard include/config/ARCH_PKEY_BITS) \
+    $(wildcard include/config/X86) \
+    $(wildcard include/config/PPC64) \
+    $(wildcard include/config/PARISC) \
+    $(wildcard include/config/SPARC64) \
+    $(wildcard include/config/ARM64_MTE) \
+    $(wildcard include/config/HAVE_ARCH_USERFAULTFD_MINOR) \
+    $(wildcard include/config/PPC32) \
+    $(wildcard include/config/SHMEM) \
+    $(wildcard include/config/MIGRATION) \
+    $(wildcard include/config/ARCH_HAS_GIGANTIC_PAGE) \
+    $(wildcard include/config/ARCH_HAS_PTE_SPECIAL) \
+    $(wildcard include/config/SPLIT_PTE_PTLOCKS) \
+    $(wildcard include/config/HIGHPTE) \
+    $(wildcard include/config/DEBUG_VM_RB) \
+    $(wildcard include/config/PAGE_POISONING) \
+    $(wildcard include/config/INIT_ON_ALLOC_DEFAULT_ON) \
+    $(wildcard include/config/INIT_ON_FREE_DEFAULT_ON) \
+    $(wildcard include/config/DEBUG_PAGEALLOC) \
+    $(wildcard include/config/ARCH_WANT_OPTIMIZE_DAX_VMEMMAP) \
+    $(wildcard include/config/HUGETLBFS) \
+    $(wildcard include/config/MAPPING_DIRTY_HELPERS) \
+    $(wildcard include/config/PAGE_POOL) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pgalloc_tag.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page_ext.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/stacktrace.h \
+    $(wildcard include/config/ARCH_STACKWALK) \
+    $(wildcard include/config/STACKTRACE) \
+    $(wildcard include/config/HAVE_RELIABLE_STACKTRACE) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/page_ref.h \
+    $(wildcard include/config/DEBUG_PAGE_REF) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/sizes.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pgtable.h \
+    $(wildcard include/config/ARCH_HAS_NONLEAF_PMD_YOUNG) \
+    $(wildcard include/config/ARCH_HAS_HW_PTE_YOUNG) \
+    $(wildcard include/config/GUP_GET_PXX_LOW_HIGH) \
+    $(wildcard include/config/ARCH_WANT_PMD_MKWRITE) \
+    $(wildcard include/config/HAVE_ARCH_HUGE_VMAP) \
+    $(wildcard include/config/X86_ESPFIX64) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/memremap.h \
+    $(wildcard include/config/DEVICE_PRIVATE) \
+    $(wildcard include/config/PCI_P2PDMA) \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ioport.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/huge_mm.h \
+    $(wildcard include/config/PGTABLE_HAS_HUGE_LEAVES) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kobject.h \
     $(wildcard include/config/UEVENT_HELPER) \
     $(wildcard include/config/DEBUG_KOBJECT_RELEASE) \
@@ -1035,10 +1038,6 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/MEMORY_BALLOON) \
     $(wildcard include/config/BALLOON_COMPACTION) \
     $(wildcard include/config/DEBUG_STACK_USAGE) \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pagemap.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/highmem.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/cacheflush.h \
-  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cacheflush.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/cacheflush.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kmsan.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/dma-direction.h \
@@ -1062,6 +1061,7 @@ deps_/work/main/build/kernel/6.12.117+deb12-amd64/module/vm.o := \
     $(wildcard include/config/HYPERV) \
     $(wildcard include/config/X86_POSTED_MSI) \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/highmem-internal.h \
+  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/pagemap.h \
   /usr/src/linux-headers-6.12.117+deb12-common/include/linux/hugetlb_inline.h \
   /work/main/build/kernel/6.12.117+deb12-amd64/module/compat.h \
   include/generated/uapi/linux/version.h \

@@ -21,6 +21,7 @@
 
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pagemap.h>
 #include <linux/pseudo_fs.h>
@@ -125,12 +126,15 @@ void mapdev_object_exit(void)
 
 /**
  * mapdev_object_create() - create an empty object
+ * @reclaimable: its pages are never dirtied, so reclaim may drop them and
+ *	a later fault allocate them again (the zero pages that read faults
+ *	map in private anonymous memory); otherwise they are unevictable
  *
  * Context: process context; may sleep.
  * Return: the object's inode, holding one reference that the caller owns
  * (drop it with iput()), or an ERR_PTR.
  */
-struct inode *mapdev_object_create(void)
+struct inode *mapdev_object_create(bool reclaimable)
 {
 	struct inode *inode;
 
@@ -139,9 +143,32 @@ struct inode *mapdev_object_create(void)
 		return inode;
 
 	inode->i_mapping->a_ops = &mapdev_aops;
-	mapping_set_unevictable(inode->i_mapping);
+	if (!reclaimable)
+		mapping_set_unevictable(inode->i_mapping);
 	atomic_long_inc(&mapdev_objects);
 	return inode;
+}
+
+/**
+ * mapdev_object_file() - an internal file that refers to an object
+ * @inode: the object; on success the file owns the caller's reference
+ * @name: the name /proc/PID/maps shows
+ * @fops: the file's operations; their owner must be this module
+ *
+ * Context: process context; may sleep.
+ * Return: the file, or an ERR_PTR (the caller still owns @inode then).
+ */
+struct file *mapdev_object_file(struct inode *inode, const char *name,
+				const struct file_operations *fops)
+{
+	struct file *file;
+
+	/* The file's final fput() drops this, as it does for any open. */
+	__module_get(THIS_MODULE);
+	file = alloc_file_pseudo(inode, mapdev_mnt, name, O_RDWR, fops);
+	if (IS_ERR(file))
+		module_put(THIS_MODULE);
+	return file;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 
@@ -24,6 +25,29 @@
 static bool mapdev_past_eof(struct inode *inode, pgoff_t index)
 {
 	return index >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE);
+}
+
+/*
+ * A private mapping's write fault on a hole.  do_cow_fault() copies the
+ * page returned here into vmf->cow_page, the page the mapping will own.
+ * A hole reads as zeros, so the page returned is cow_page itself, zeroed:
+ * nothing is allocated in the object and the copy is of the page onto
+ * itself.  (VM_FAULT_DONE_COW would skip the copy, but the PTE would then
+ * have to be installed here, and finish_fault() is not exported.)
+ */
+static vm_fault_t mapdev_fault_cow_hole(struct vm_fault *vmf)
+{
+	struct page *page = vmf->cow_page;
+
+	/* With init_on_alloc the page allocator has zeroed it already. */
+	if (!want_init_on_alloc(GFP_HIGHUSER_MOVABLE))
+		clear_user_highpage(page, vmf->address);
+	/* do_cow_fault() unlocks and puts vmf->page after the copy. */
+	get_page(page);
+	lock_page(page);
+	vmf->page = page;
+	mapdev_count(MAPDEV_STAT_FAULT_COW_HOLE);
+	return VM_FAULT_LOCKED;
 }
 
 static vm_fault_t mapdev_fault(struct vm_fault *vmf)
@@ -38,6 +62,8 @@ retry:
 		return VM_FAULT_SIGBUS;
 
 	folio = mapdev_find_folio(mapping, index, true);
+	if (!folio && vmf->cow_page)
+		return mapdev_fault_cow_hole(vmf);
 	if (!folio) {
 		/* Shared invalidate_lock: no shrink past @index meanwhile. */
 		filemap_invalidate_lock_shared(mapping);
@@ -65,6 +91,7 @@ retry:
 	}
 
 	vmf->page = folio_file_page(folio, index);
+	mapdev_count(MAPDEV_STAT_FAULT);
 	return VM_FAULT_LOCKED;
 }
 

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regular files mapped through mapdev.
+ *
+ * The file itself is mapped with vm_mmap(), so the core mm makes every
+ * check native mmap(2) makes (open mode, append-only, noexec, seals,
+ * limits, the security hooks) against the real file, and the VMA's
+ * vm_file is the real file: rmap, truncation, writeback, msync and
+ * /proc/PID/maps all see it.  Then, under the mmap write lock, the VMA's
+ * vm_operations_struct is replaced by a copy whose ->fault is mapdev's: it
+ * serves pages already uptodate in the file's page cache itself, and hands
+ * what needs I/O, allocation or readahead to the filesystem's own ->fault.
+ * Every other operation is the filesystem's, ->page_mkwrite above all (it
+ * allocates blocks and updates times), plus ->open and ->close that keep a
+ * module reference per VMA.
+ *
+ * MAP_POPULATE and MAP_LOCKED are applied after the swap, so that the
+ * pages they fault in go through mapdev's handler too.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/pagemap.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "mapdev.h"
+
+#define MAPDEV_POPULATE_BATCH	16
+
+/* mapdev's copy of one filesystem's vm_operations_struct. */
+struct mapdev_wrap {
+	struct vm_operations_struct ops;	/* *orig with mapdev's handlers */
+	const struct vm_operations_struct *orig;
+	struct list_head node;			/* in mapdev_wraps */
+};
+
+/* A few entries, one per kind of file mapped; freed at module exit. */
+static LIST_HEAD(mapdev_wraps);
+/* Protects mapdev_wraps.  Taken under mmap_lock. */
+static DEFINE_MUTEX(mapdev_wraps_lock);
+
+static const struct vm_operations_struct *
+mapdev_wrap_orig(struct vm_area_struct *vma)
+{
+	return container_of(vma->vm_ops, struct mapdev_wrap, ops)->orig;
+}
+
+static vm_fault_t mapdev_file_fault(struct vm_fault *vmf)
+{
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	pgoff_t index = vmf->pgoff;
+	struct folio *folio;
+
+	folio = mapdev_find_folio(mapping, index, false);
+	if (!folio)
+		goto fs_fault;
+	/* Never wait here: the filesystem's fault knows how to wait. */
+	if (!folio_trylock(folio)) {
+		folio_put(folio);
+		goto fs_fault;
+	}
+	/* Truncated, being read, or asking for more readahead. */
+	if (unlikely(folio->mapping != mapping ||
+		     !folio_test_uptodate(folio) ||
+		     folio_test_readahead(folio)))
+		goto fs_fault_unlock;
+	/* Checked under the folio lock, as filemap_fault() does. */
+	if (unlikely(index >= DIV_ROUND_UP(i_size_read(mapping->host),
+					   PAGE_SIZE))) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = folio_file_page(folio, index);
+	mapdev_count(MAPDEV_STAT_FAULT_FILE);
+	return VM_FAULT_LOCKED;
+
+fs_fault_unlock:
+	folio_unlock(folio);
+	folio_put(folio);
+fs_fault:
+	mapdev_count(MAPDEV_STAT_FAULT_FILE_FS);
+	return mapdev_wrap_orig(vmf->vma)->fault(vmf);
+}
+
+/* A VMA copied (fork, split, mremap) holds its own module reference. */
+static void mapdev_file_vma_open(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *orig = mapdev_wrap_orig(vma);
+
+	__module_get(THIS_MODULE);
+	if (orig->open)
+		orig->open(vma);
+}
+
+/*
+ * The reference dropped here is what keeps this code loaded while the VMA
+ * exists: module_put() is the last thing done.
+ */
+static void mapdev_file_vma_close(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *orig = mapdev_wrap_orig(vma);
+
+	if (orig->close)
+		orig->close(vma);
+	module_put(THIS_MODULE);
+}
+
+static bool mapdev_vma_wrapped(struct vm_area_struct *vma)
+{
+	return vma->vm_ops && vma->vm_ops->fault == mapdev_file_fault;
+}
+
+/* The wrapper of @orig, made on first use. */
+static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *orig)
+{
+	struct mapdev_wrap *wrap;
+
+	mutex_lock(&mapdev_wraps_lock);
+	list_for_each_entry(wrap, &mapdev_wraps, node)
+		if (wrap->orig == orig)
+			goto out_unlock;
+
+	wrap = kzalloc(sizeof(*wrap), GFP_KERNEL);
+	if (!wrap)
+		goto out_unlock;
+	wrap->orig = orig;
+	wrap->ops = *orig;
+	wrap->ops.fault = mapdev_file_fault;
+	wrap->ops.open = mapdev_file_vma_open;
+	wrap->ops.close = mapdev_file_vma_close;
+	list_add(&wrap->node, &mapdev_wraps);
+out_unlock:
+	mutex_unlock(&mapdev_wraps_lock);
+	return wrap;
+}
+
+/**
+ * mapdev_file_exit() - free the wrappers; no VMA uses them any more
+ */
+void mapdev_file_exit(void)
+{
+	struct mapdev_wrap *wrap, *next;
+
+	list_for_each_entry_safe(wrap, next, &mapdev_wraps, node)
+		kfree(wrap);
+}
+
+/**
+ * mapdev_file_is_hugetlb() - is @file on hugetlbfs?
+ * @file: any file
+ *
+ * Return: true for a hugetlbfs file.
+ */
+bool mapdev_file_is_hugetlb(struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == HUGETLBFS_MAGIC;
+}
+
+/*
+ * Files whose page cache mapdev can serve.  Not: hugetlbfs (its faults
+ * never reach ->fault), secretmem (the core recognises its mappings by
+ * their vm_ops), DAX (no page cache).
+ */
+static bool mapdev_file_servable(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!S_ISREG(inode->i_mode) || IS_DAX(inode))
+		return false;
+	switch (inode->i_sb->s_magic) {
+	case HUGETLBFS_MAGIC:
+	case SECRETMEM_MAGIC:
+		return false;
+	}
+	return true;
+}
+
+static bool mapdev_vma_servable(struct vm_area_struct *vma)
+{
+	return vma->vm_ops && vma->vm_ops->fault &&
+	       !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_HUGETLB));
+}
+
+/* path_noexec(), which is not exported. */
+static bool mapdev_path_noexec(const struct path *path)
+{
+	return (path->mnt->mnt_flags & MNT_NOEXEC) ||
+	       (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
+}
+
+/*
+ * A file mapdev does not serve: do_mmap()'s checks of the file, in its
+ * order, so that a file native mmap(2) refuses gets the same errno; one
+ * native mmap(2) would map gets ENODEV.
+ */
+static int mapdev_file_refuse(struct file *file, unsigned long prot,
+			      unsigned long flags)
+{
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+		flags &= LEGACY_MAP_MASK;
+		fallthrough;
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		if (IS_APPEND(file_inode(file)) && (file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		fallthrough;
+	case MAP_PRIVATE:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		if ((prot & PROT_EXEC) && mapdev_path_noexec(&file->f_path))
+			return -EPERM;
+		if (!file->f_op->mmap)
+			return -ENODEV;
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;
+		return -ENODEV;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* do_mmap()'s RLIMIT_MEMLOCK check (mlock_future_ok() is not exported). */
+static bool mapdev_mlock_ok(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long locked = (PAGE_ALIGN(len) >> PAGE_SHIFT) + mm->locked_vm;
+
+	return locked <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT ||
+	       capable(CAP_IPC_LOCK);
+}
+
+/*
+ * Is @vma a mapping of @file?  A stacking filesystem (overlayfs) puts the
+ * file it stacks on in vm_file.
+ */
+static bool mapdev_vma_maps(struct vm_area_struct *vma, struct file *file)
+{
+	return vma->vm_file == file ||
+	       (vma->vm_file &&
+		file_inode(vma->vm_file) == d_real_inode(file->f_path.dentry));
+}
+
+/*
+ * Hand the new mapping's VMAs to mapdev's handlers.  Another thread may
+ * have unmapped or replaced part of the range meanwhile: only mappings of
+ * @file are touched, and whatever they are, they are mappings of @file.
+ */
+static int mapdev_file_wrap(struct file *file, unsigned long start,
+			    unsigned long len, bool lock)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	int err = 0;
+	VMA_ITERATOR(vmi, mm, start);
+
+	mmap_write_lock(mm);
+	for_each_vma_range(vmi, vma, start + PAGE_ALIGN(len)) {
+		struct mapdev_wrap *wrap;
+
+		if (!mapdev_vma_maps(vma, file) || mapdev_vma_wrapped(vma))
+			continue;
+		if (!mapdev_vma_servable(vma)) {
+			err = -ENODEV;
+			break;
+		}
+		wrap = mapdev_wrap_get(vma->vm_ops);
+		if (!wrap) {
+			err = -ENOMEM;
+			break;
+		}
+		/* Wait for faults running under the per-VMA lock. */
+		mapdev_vma_start_write(vma);
+		/* Dropped by mapdev_file_vma_close(). */
+		__module_get(THIS_MODULE);
+		vma->vm_ops = &wrap->ops;
+		if (lock) {
+			/* What mmap_region() does for VM_LOCKED. */
+			mapdev_vm_flags_set(vma, VM_LOCKED);
+			mm->locked_vm += vma_pages(vma);
+		}
+	}
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/*
+ * Fault in [start, start + len) as mm_populate() does: writable private
+ * mappings with FOLL_WRITE (breaking copy-on-write), errors ignored, a VMA
+ * that fails skipped.
+ */
+static void mapdev_populate(unsigned long start, unsigned long len)
+{
+	unsigned long addr = start, end = start + PAGE_ALIGN(len);
+	struct page *pages[MAPDEV_POPULATE_BATCH];
+	struct mm_struct *mm = current->mm;
+
+	mmap_read_lock(mm);
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		unsigned int gup_flags = 0;
+		unsigned long vend, nr;
+		long got;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		addr = max(addr, vma->vm_start);
+		vend = min(end, vma->vm_end);
+		if (!vma_is_accessible(vma)) {
+			addr = vend;
+			continue;
+		}
+		if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			gup_flags |= FOLL_WRITE;
+		nr = min_t(unsigned long, (vend - addr) >> PAGE_SHIFT,
+			   ARRAY_SIZE(pages));
+		got = mapdev_gup(addr, nr, gup_flags, pages);
+		if (got <= 0) {
+			addr = vend;
+			continue;
+		}
+		release_pages(pages, got);
+		addr += got << PAGE_SHIFT;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	mmap_read_unlock(mm);
+}
+
+/**
+ * mapdev_file_mmap() - map a file that is not a mapdev object
+ * @file: the file
+ * @addr: the hint, or the address with MAP_FIXED
+ * @len: the length, non-zero
+ * @prot: PROT_* bits
+ * @flags: MAP_* flags
+ * @pgoff: the offset in pages, within what vm_mmap() takes
+ *
+ * Context: process context; takes mmap_lock.
+ * Return: the address of the new mapping, or a negative errno.
+ */
+unsigned long mapdev_file_mmap(struct file *file, unsigned long addr,
+			       unsigned long len, unsigned long prot,
+			       unsigned long flags, u64 pgoff)
+{
+	bool lock = flags & MAP_LOCKED;
+	bool populate = lock ||
+		(flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE;
+	unsigned long ret;
+	int err;
+
+	if (!mapdev_file_servable(file))
+		return mapdev_file_refuse(file, prot, flags);
+
+	/* do_mmap()'s checks of MAP_LOCKED, which vm_mmap() will not see. */
+	if (lock && !can_do_mlock())
+		return -EPERM;
+	if (lock && !mapdev_mlock_ok(current->mm, len))
+		return -EAGAIN;
+
+	ret = vm_mmap(file, addr, len, prot,
+		      flags & ~(MAP_POPULATE | MAP_LOCKED), pgoff << PAGE_SHIFT);
+	if (IS_ERR_VALUE(ret))
+		return ret;
+	err = mapdev_file_wrap(file, ret, len, lock);
+	if (err) {
+		vm_munmap(ret, len);
+		return err;
+	}
+	if (populate)
+		mapdev_populate(ret, len);
+	return ret;
+}

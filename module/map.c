@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MAPDEV_IOC_MMAP and MAPDEV_IOC_MUNMAP: mmap(2), mmap2(2) and munmap(2)
+ * through the device.
+ *
+ * Every mapping is made by vm_mmap() on a file whose ->mmap is mapdev's, or
+ * (a regular file) on the file itself and then handed to mapdev's fault
+ * handlers.  vm_mmap() runs do_mmap()'s checks, the resource limits and the
+ * security hooks against the file it is given, so mapdev adds to them only
+ * what vm_mmap() cannot know: the checks of the mmap(2) system call itself
+ * (offset alignment, 32-bit offset overflow), and, for anonymous memory,
+ * those do_mmap() makes only when there is no file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/uaccess.h>
+
+#include <linux/mapdev.h>
+
+#include "mapdev.h"
+
+/* mmap2(2) counts its offset in units of 4096 bytes, whatever the page size. */
+#define MAPDEV_MMAP2_SHIFT	12
+
+/*
+ * The system calls' own checks of the offset: turn it into a page offset,
+ * or fail as mmap(2) (byte offset) or mmap2(2) (4096-byte units) fails.
+ */
+static int mapdev_req_pgoff(const struct mapdev_mmap *req, u64 *pgoff)
+{
+	u64 off = req->offset;
+
+	if (req->flags & MAPDEV_MMAP_OFFSET_PAGES) {
+		/* offset * 4096 must be a multiple of the page size. */
+		if (off & ((PAGE_SIZE >> MAPDEV_MMAP2_SHIFT) - 1))
+			return -EINVAL;
+		*pgoff = off >> (PAGE_SHIFT - MAPDEV_MMAP2_SHIFT);
+	} else {
+		if (offset_in_page(off))
+			return -EINVAL;
+		*pgoff = off >> PAGE_SHIFT;
+	}
+	return 0;
+}
+
+/*
+ * The checks that ksys_mmap_pgoff() and do_mmap() make before they look
+ * at the address space, in their order.  @file is NULL for anonymous
+ * memory.
+ */
+static int mapdev_mmap_checks(struct file *file, unsigned long len,
+			      unsigned long flags, u64 pgoff)
+{
+	u64 limit = in_compat_syscall() ? U32_MAX : ULONG_MAX;
+	unsigned long pages = PAGE_ALIGN(len) >> PAGE_SHIFT;
+
+	if (flags & MAP_HUGETLB) {
+		if (!file)
+			return mapdev_anon_hugetlb_errno(flags);
+		/* hugetlbfs files are not mapdev's to serve (ENODEV). */
+		return mapdev_file_is_hugetlb(file) ? -ENODEV : -EINVAL;
+	}
+	if (!len)
+		return -EINVAL;
+	if (!pages)
+		return -ENOMEM;
+	/*
+	 * The page offset plus the length in pages must fit an unsigned
+	 * long, 32 bits wide for a 32-bit caller (mmap2(2): EOVERFLOW).
+	 */
+	if (pgoff + pages > limit || pgoff + pages < pgoff)
+		return -EOVERFLOW;
+	/* Past what vm_mmap() takes, file_mmap_ok() would refuse too. */
+	if (file && pgoff > (ULONG_MAX - PAGE_ALIGN(len)) >> PAGE_SHIFT)
+		return -EOVERFLOW;
+	return 0;
+}
+
+/**
+ * mapdev_do_mmap() - map as mmap(2) would, served by mapdev
+ * @req: the request, copied from userspace and checked for layout
+ *
+ * Context: process context; takes mmap_lock.
+ * Return: the address of the new mapping, or a negative errno as
+ * IS_ERR_VALUE() tells.
+ */
+static unsigned long mapdev_do_mmap(const struct mapdev_mmap *req)
+{
+	unsigned long addr = req->addr, len = req->length;
+	unsigned long prot = (u32)req->prot, flags = (u32)req->map_flags;
+	struct file *file = NULL;
+	unsigned long ret;
+	u64 pgoff;
+	int err;
+
+	/* A 32-bit caller cannot pass more than 32 bits. */
+	if (in_compat_syscall() && (addr > U32_MAX || len > U32_MAX))
+		return -EINVAL;
+	err = mapdev_req_pgoff(req, &pgoff);
+	if (err)
+		return err;
+
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fget(req->fd);
+		if (!file)
+			return -EBADF;
+	}
+	err = mapdev_mmap_checks(file, len, flags, pgoff);
+	if (err)
+		ret = err;
+	else if (!file)
+		ret = mapdev_anon_mmap(addr, len, prot, flags);
+	else if (mapdev_file_is_object(file))
+		ret = vm_mmap(file, addr, len, prot, flags, pgoff << PAGE_SHIFT);
+	else
+		ret = mapdev_file_mmap(file, addr, len, prot, flags, pgoff);
+
+	if (file)
+		fput(file);
+	return ret;
+}
+
+/**
+ * mapdev_ioc_mmap() - MAPDEV_IOC_MMAP
+ * @file: an open of /dev/mapdev (any: the mapping is the caller's)
+ * @arg: a struct mapdev_mmap
+ *
+ * Context: process context.
+ * Return: 0 with the address in @arg->addr, or a negative errno.
+ */
+long mapdev_ioc_mmap(struct file *file, void __user *arg)
+{
+	struct mapdev_mmap __user *uarg = arg;
+	struct mapdev_mmap req;
+	unsigned long addr;
+	u32 usize;
+	int err;
+
+	if (get_user(usize, &uarg->size))
+		return -EFAULT;
+	if (usize < MAPDEV_MMAP_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	if (err)
+		return err;
+	if (req.__reserved || (req.flags & ~MAPDEV_MMAP_OFFSET_PAGES))
+		return -EINVAL;
+	/* Fail before mapping if the answer cannot be stored. */
+	if (put_user(req.addr, &uarg->addr))
+		return -EFAULT;
+
+	addr = mapdev_do_mmap(&req);
+	if (IS_ERR_VALUE(addr))
+		return (long)addr;
+	if (put_user((u64)addr, &uarg->addr)) {
+		vm_munmap(addr, req.length);
+		return -EFAULT;
+	}
+	mapdev_count(MAPDEV_STAT_MMAP);
+	return 0;
+}
+
+/**
+ * mapdev_ioc_munmap() - MAPDEV_IOC_MUNMAP
+ * @file: an open of /dev/mapdev
+ * @arg: a struct mapdev_munmap
+ *
+ * Unmaps as munmap(2) does, whatever made the mapping.
+ *
+ * Context: process context; takes mmap_lock.
+ * Return: 0 or a negative errno.
+ */
+long mapdev_ioc_munmap(struct file *file, void __user *arg)
+{
+	struct mapdev_munmap __user *uarg = arg;
+	struct mapdev_munmap req;
+	u32 usize;
+	int err;
+
+	if (get_user(usize, &uarg->size))
+		return -EFAULT;
+	if (usize < MAPDEV_MUNMAP_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	if (err)
+		return err;
+	if (req.__reserved)
+		return -EINVAL;
+	if (in_compat_syscall() && (req.addr > U32_MAX || req.length > U32_MAX))
+		return -EINVAL;
+	err = vm_munmap(req.addr, req.length);
+	if (!err)
+		mapdev_count(MAPDEV_STAT_MUNMAP);
+	return err;
+}
