@@ -262,13 +262,14 @@ static bool mapdev_vma_maps(struct vm_area_struct *vma, struct file *file)
 static int mapdev_file_wrap(struct file *file, unsigned long start,
 			    unsigned long len, bool lock)
 {
+	unsigned long end = start + PAGE_ALIGN(len);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	int err = 0;
-	VMA_ITERATOR(vmi, mm, start);
 
 	mmap_write_lock(mm);
-	for_each_vma_range(vmi, vma, start + PAGE_ALIGN(len)) {
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = find_vma(mm, vma->vm_end)) {
 		struct mapdev_wrap *wrap;
 
 		if (!mapdev_vma_maps(vma, file) || mapdev_vma_wrapped(vma))

@@ -54,12 +54,45 @@ build_module() {
 		! grep -i 'warning' "$logs/build-$1.log"
 }
 
+# libmapdev exports its three functions, versioned, and nothing else.
+lib_exports() {
+	nm -D --defined-only "$BUILD/lib/libmapdev.so" | awk '{print $3}' | sort |
+		tr '\n' ' ' | grep -qx 'MAPDEV_1.0 mapdev_mmap2@@MAPDEV_1.0 mapdev_mmap@@MAPDEV_1.0 mapdev_munmap@@MAPDEV_1.0 ' &&
+		readelf -d "$BUILD/lib/libmapdev.so" | grep -q 'SONAME.*libmapdev.so.1'
+}
+
+# make install into a DESTDIR; a program builds against it with pkg-config,
+# shared and static; make uninstall leaves nothing behind.
+install_roundtrip() {
+	dest=$BUILD/destdir
+	rm -rf "$dest"
+	make -s install DESTDIR="$dest" PREFIX=/usr/local || return 1
+	printf '#include <sys/mman.h>\n#include <mapdev.h>\nint main(void) { return mapdev_mmap(0, 0, 0, 0, -1, 0) == MAP_FAILED ? 0 : 1; }\n' > "$BUILD/use-lib.c"
+	pc="env PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/local/lib/pkgconfig pkg-config"
+	# shellcheck disable=SC2046
+	cc -Wall -Werror -o "$BUILD/use-lib" "$BUILD/use-lib.c" \
+		$($pc --cflags --libs mapdev) || return 1
+	LD_LIBRARY_PATH=$dest/usr/local/lib "$BUILD/use-lib" || return 1
+	# shellcheck disable=SC2046
+	cc -Wall -Werror -static -o "$BUILD/use-lib-static" "$BUILD/use-lib.c" \
+		$($pc --cflags mapdev) "$dest/usr/local/lib/libmapdev.a" || return 1
+	"$BUILD/use-lib-static" || return 1
+	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap; do
+		MANPATH=$dest/usr/local/share/man man -w "$m" > /dev/null || return 1
+	done
+	make -s uninstall DESTDIR="$dest" PREFIX=/usr/local || return 1
+	left=$(find "$dest" -type f -o -type l)
+	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
 echo "TAP version 13"
 echo "# host checks"
 for k in $kernels; do
 	run "build mapdev.ko for $k at W=1" build_module "$k"
 done
-run "build selftests" make -s selftests
+run "build libmapdev, tools and selftests" make -s lib tools selftests
+run "libmapdev exports only its three functions, soname libmapdev.so.1" lib_exports
+run "make install/uninstall with DESTDIR, pkg-config, man pages" install_roundtrip
 run "uapi header compiles alone (c90, -m32/-m64)" make -s headers_check
 run "checkpatch --strict" make -s checkpatch
 run "sparse C=2" make -s sparse KERNELS="$kernels"

@@ -12,7 +12,7 @@ pkgs="make gcc gcc-multilib libc6-dev kmod sparse xz-utils
       linux-image-amd64 linux-headers-amd64
       linux-image-6.12-amd64 linux-headers-6.12-amd64
       linux-source-6.12 qemu-system-x86 busybox-static
-      sqlite3 git python3 zstd lz4 perl"
+      sqlite3 git python3 zstd lz4 perl pkgconf man-db e2fsprogs"
 
 missing=
 for p in $pkgs; do

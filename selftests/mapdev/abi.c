@@ -6,20 +6,21 @@
  * compat ioctl path.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <stddef.h>
 
 #include "helpers.h"
 #include "kselftest_harness.h"
 
 /* The layout is the same for 32-bit and 64-bit callers. */
-_Static_assert(sizeof(struct mapdev_mmap) == MAPDEV_MMAP_SIZE_VER0, "size");
-_Static_assert(offsetof(struct mapdev_mmap, addr) == 8, "addr");
-_Static_assert(offsetof(struct mapdev_mmap, length) == 16, "length");
-_Static_assert(offsetof(struct mapdev_mmap, offset) == 24, "offset");
-_Static_assert(offsetof(struct mapdev_mmap, prot) == 32, "prot");
-_Static_assert(offsetof(struct mapdev_mmap, fd) == 40, "fd");
-_Static_assert(sizeof(struct mapdev_munmap) == MAPDEV_MUNMAP_SIZE_VER0, "size");
-_Static_assert(offsetof(struct mapdev_munmap, addr) == 8, "addr");
+static_assert(sizeof(struct mapdev_mmap) == MAPDEV_MMAP_SIZE_VER0, "size");
+static_assert(offsetof(struct mapdev_mmap, addr) == 8, "addr");
+static_assert(offsetof(struct mapdev_mmap, length) == 16, "length");
+static_assert(offsetof(struct mapdev_mmap, offset) == 24, "offset");
+static_assert(offsetof(struct mapdev_mmap, prot) == 32, "prot");
+static_assert(offsetof(struct mapdev_mmap, fd) == 40, "fd");
+static_assert(sizeof(struct mapdev_munmap) == MAPDEV_MUNMAP_SIZE_VER0, "size");
+static_assert(offsetof(struct mapdev_munmap, addr) == 8, "addr");
 
 /* A request followed by room for a larger, future version of it. */
 struct mmap_ext {
@@ -54,16 +55,16 @@ FIXTURE_TEARDOWN(abi)
 		close(self->dev);
 }
 
-static int do_mmap(FIXTURE_DATA(abi) *self)
+static int do_mmap(int dev, struct mmap_ext *ext)
 {
-	return ioctl(self->dev, MAPDEV_IOC_MMAP, &self->ext);
+	return ioctl(dev, MAPDEV_IOC_MMAP, ext);
 }
 
 TEST_F(abi, valid_request_returns_address)
 {
 	char *p;
 
-	ASSERT_EQ(0, do_mmap(self));
+	ASSERT_EQ(0, do_mmap(self->dev, &self->ext));
 	p = (char *)(uintptr_t)self->ext.req.addr;
 	ASSERT_NE(NULL, p);
 	p[0] = 1;
@@ -73,10 +74,10 @@ TEST_F(abi, valid_request_returns_address)
 TEST_F(abi, size_too_small)
 {
 	self->ext.req.size = MAPDEV_MMAP_SIZE_VER0 - 1;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 	self->ext.req.size = 0;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 }
 
@@ -84,7 +85,7 @@ TEST_F(abi, size_too_small)
 TEST_F(abi, larger_size_zero_tail)
 {
 	self->ext.req.size = sizeof(self->ext);
-	ASSERT_EQ(0, do_mmap(self));
+	ASSERT_EQ(0, do_mmap(self->dev, &self->ext));
 	EXPECT_EQ(0, munmap((void *)(uintptr_t)self->ext.req.addr, self->page));
 }
 
@@ -93,31 +94,31 @@ TEST_F(abi, larger_size_nonzero_tail)
 {
 	self->ext.req.size = sizeof(self->ext);
 	self->ext.tail[3] = 1;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(E2BIG, errno);
 	self->ext.req.size = sizeof(self->ext) - sizeof(__u64);
-	ASSERT_EQ(0, do_mmap(self));
+	ASSERT_EQ(0, do_mmap(self->dev, &self->ext));
 	EXPECT_EQ(0, munmap((void *)(uintptr_t)self->ext.req.addr, self->page));
 }
 
 TEST_F(abi, size_over_a_page)
 {
 	self->ext.req.size = self->page + 8;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(E2BIG, errno);
 }
 
 TEST_F(abi, reserved_and_unknown_flags)
 {
 	self->ext.req.__reserved = 1;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 	self->ext.req.__reserved = 0;
 	self->ext.req.flags = 0x2;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 	self->ext.req.flags = 0x80000000U;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 }
 
@@ -209,11 +210,11 @@ TEST_F(abi, compat_rejects_wide_values)
 	if (sizeof(long) != 4)
 		SKIP(return, "a 32-bit case");
 	self->ext.req.length = 1ULL << 32 | self->page;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 	self->ext.req.length = self->page;
 	self->ext.req.addr = 1ULL << 32;
-	ASSERT_EQ(-1, do_mmap(self));
+	ASSERT_EQ(-1, do_mmap(self->dev, &self->ext));
 	ASSERT_EQ(EINVAL, errno);
 }
 

@@ -16,7 +16,17 @@ FIXTURE(anon) {
 	size_t page;
 };
 
-MAPPER_VARIANTS(anon);
+FIXTURE_VARIANT(anon) {
+	const struct mapper *m;
+};
+
+FIXTURE_VARIANT_ADD(anon, native) {
+	.m = &native_mapper,
+};
+
+FIXTURE_VARIANT_ADD(anon, mapdev) {
+	.m = &mapdev_mapper,
+};
 
 FIXTURE_SETUP(anon)
 {
@@ -352,7 +362,7 @@ TEST_F(anon, flags_accepted)
 	size_t i;
 
 	EXPECT_EQ(MAP_ANON, MAP_ANONYMOUS);
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
 		char *p = variant->m->mmap(NULL, 2 * self->page, RW,
 					   PRIV | flags[i], -1, 0);
 

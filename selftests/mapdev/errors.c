@@ -22,7 +22,17 @@ FIXTURE(errors) {
 	int fd;			/* a one-page tmpfs file, O_RDWR */
 };
 
-MAPPER_VARIANTS(errors);
+FIXTURE_VARIANT(errors) {
+	const struct mapper *m;
+};
+
+FIXTURE_VARIANT_ADD(errors, native) {
+	.m = &native_mapper,
+};
+
+FIXTURE_VARIANT_ADD(errors, mapdev) {
+	.m = &mapdev_mapper,
+};
 
 FIXTURE_SETUP(errors)
 {
@@ -46,11 +56,12 @@ FIXTURE_TEARDOWN(errors)
 
 /* Map @fd as asked and expect failure with @err. */
 #define EXPECT_MMAP_ERRNO(err, len, prot, flags, fd, off) do {		\
-	void *_p = variant->m->mmap(NULL, len, prot, flags, fd, off);	\
+	size_t _len = (len);						\
+	void *_p = variant->m->mmap(NULL, _len, prot, flags, fd, off);	\
 	int _e = errno;							\
 	EXPECT_EQ(MAP_FAILED, _p);					\
 	if (_p != MAP_FAILED)						\
-		munmap(_p, len);					\
+		munmap(_p, _len);					\
 	else								\
 		EXPECT_EQ(err, _e);					\
 } while (0)

@@ -30,6 +30,10 @@
 #include <mapdev.h>
 
 #define MAPDEV_DEV	"/dev/mapdev"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 #define MAPDEV_SYSFS	"/sys/class/misc/mapdev/"
 
 /* What a test runs on: mapdev, or the native tmpfs it is compared with. */
@@ -233,18 +237,6 @@ static const struct mapper mapdev_mapper = {
 	.name = "mapdev", .mapdev = true,
 	.mmap = mapdev_mmap, .mmap2 = mapdev_mmap2, .munmap = mapdev_munmap,
 };
-
-/* FIXTURE_VARIANT for a fixture whose tests run on both mappers. */
-#define MAPPER_VARIANTS(fixture)					\
-	FIXTURE_VARIANT(fixture) {					\
-		const struct mapper *m;					\
-	};								\
-	FIXTURE_VARIANT_ADD(fixture, native) {				\
-		.m = &native_mapper,					\
-	};								\
-	FIXTURE_VARIANT_ADD(fixture, mapdev) {				\
-		.m = &mapdev_mapper,					\
-	}
 
 /* Can @m run here?  mapdev needs the module loaded. */
 static inline bool mapper_ready(const struct mapper *m)

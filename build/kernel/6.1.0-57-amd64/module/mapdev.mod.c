@@ -64,7 +64,6 @@ __used __section("__versions") = {
 	{ 0xa19b956, "__stack_chk_fail" },
 	{ 0x41a86908, "truncate_inode_pages_final" },
 	{ 0xfff3faf8, "__filemap_get_folio" },
-	{ 0x9acf31c6, "mas_find" },
 	{ 0x2bbf8dc8, "folio_mark_dirty" },
 	{ 0x23b4e0d7, "clear_page_rep" },
 	{ 0xc6cbbc89, "capable" },

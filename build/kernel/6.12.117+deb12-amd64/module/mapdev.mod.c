@@ -38,7 +38,6 @@ __used __section("__versions") = {
 	{ 0xf0fdf6cb, "__stack_chk_fail" },
 	{ 0x5d36dc41, "truncate_inode_pages_final" },
 	{ 0x7eeb5820, "__filemap_get_folio" },
-	{ 0x36f408a9, "mas_find" },
 	{ 0x1e8f0f20, "const_pcpu_hot" },
 	{ 0x8904fc8, "folio_mark_dirty" },
 	{ 0x23b4e0d7, "clear_page_rep" },
