@@ -433,6 +433,37 @@ TEST_F(anon, map_hugetlb)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/*
+ * With a pool of huge pages, native MAP_HUGETLB maps them; mapdev has no
+ * huge pages and still answers ENOMEM (documented).
+ */
+TEST_F(anon, map_hugetlb_with_pool)
+{
+	size_t len = 2UL << 20;
+	int fd;
+	char *p;
+
+	if (geteuid())
+		SKIP(return, "needs root to size the huge page pool");
+	fd = open("/proc/sys/vm/nr_hugepages", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(fd, "2", 1));
+	p = variant->m->mmap(NULL, len, RW, PRIV | MAP_HUGETLB, -1, 0);
+	if (variant->m->mapdev) {
+		EXPECT_EQ(MAP_FAILED, p);
+		EXPECT_EQ(ENOMEM, errno);
+	} else if (read_sysfs_long("/proc/sys/vm/nr_hugepages") < 1) {
+		TH_LOG("the kernel found no memory for a huge page");
+	} else {
+		ASSERT_NE(MAP_FAILED, p);
+		p[0] = 1;
+		EXPECT_EQ(len / 1024, smaps_kb(p, "KernelPageSize"));
+		munmap(p, len);
+	}
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+}
+
 TEST_F(anon, shared_validate_is_not_for_anonymous)
 {
 	char *p = variant->m->mmap(NULL, self->page, RW,

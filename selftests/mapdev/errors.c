@@ -138,6 +138,29 @@ TEST_F(errors, eagain_memlock_limit)
 	EXPECT_EQ(0, as_nobody(memlock_one_page, (void *)variant->m));
 }
 
+/*
+ * MAP_SHARED_VALIDATE: flags the file does not support fail with
+ * EOPNOTSUPP (MAP_SYNC without DAX, bits no flag uses); MAP_SHARED
+ * ignores them.
+ */
+TEST_F(errors, eopnotsupp_shared_validate)
+{
+	void *p;
+
+	EXPECT_MMAP_ERRNO(EOPNOTSUPP, self->page, PROT_READ,
+			  MAP_SHARED_VALIDATE | MAP_SYNC, self->fd, 0);
+	EXPECT_MMAP_ERRNO(EOPNOTSUPP, self->page, PROT_READ,
+			  MAP_SHARED_VALIDATE | 0x01000000, self->fd, 0);
+	p = variant->m->mmap(NULL, self->page, PROT_READ,
+			     MAP_SHARED | MAP_SYNC | 0x01000000, self->fd, 0);
+	EXPECT_NE(MAP_FAILED, p);
+	munmap(p, self->page);
+	p = variant->m->mmap(NULL, self->page, PROT_READ, MAP_SHARED_VALIDATE,
+			     self->fd, 0);
+	EXPECT_NE(MAP_FAILED, p);
+	munmap(p, self->page);
+}
+
 /* EBADF: fd is not a valid file descriptor (and no MAP_ANONYMOUS). */
 TEST_F(errors, ebadf)
 {
