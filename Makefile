@@ -53,14 +53,14 @@ SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
 		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS))
 SELFTEST_HDRS := selftests/mapdev/helpers.h $(LIB_HDRS)
 
-TOOLS := mapdev-demo
+TOOLS := mapdev-demo mapdev-bench
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 
 MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
 	       uapi/linux/mapdev.h
 
 .PHONY: all modules lib tools selftests clean check checkpatch sparse demo \
-	vm headers_check install uninstall
+	vm bench headers_check install uninstall
 
 all: modules lib tools selftests
 
@@ -127,6 +127,11 @@ $(BUILD)/tools/mapdev-demo: tools/demo/mapdev-demo.c uapi/linux/mapdev.h
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
 
+$(BUILD)/tools/mapdev-bench: tools/bench/mapdev-bench.c $(LIB_HDRS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_A) -pthread
+
 selftests: $(SELFTEST_BINS)
 
 $(BUILD)/selftests/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB_A) \
@@ -184,6 +189,9 @@ check:
 
 demo:
 	$(Q)scripts/demo.sh
+
+bench:
+	$(Q)scripts/bench.sh
 
 # An interactive shell in a VM of VM_KVER with mapdev loaded.
 vm:

@@ -12,13 +12,13 @@
  * merge as natively, and no file is made per mapping.  The object holds no
  * data: a write fault fills the mapping's own copy-on-write page with zeros
  * (vm.c), and the pages a read fault maps are zero pages that nothing ever
- * dirties, so the object's pages are reclaimable.  The object lives while
- * a mapping of it does; the process's cache entry does not keep it alive.
+ * dirties, so the object's pages are reclaimable.  The open of /dev/mapdev
+ * the request came through keeps it while that open and the process live,
+ * and each mapping of it holds it too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/file.h>
-#include <linux/hashtable.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
@@ -36,32 +36,16 @@
  */
 #define MAPDEV_ANON_TRIES	8
 
-/* The private anonymous object of one mm, found by that mm's address. */
+/* The private anonymous object of one mm, in a mapdev_anon_cache. */
 struct mapdev_anon {
-	struct hlist_node node;		/* in mapdev_anon_cache */
-	const struct mm_struct *mm;	/* compared, never dereferenced */
-	struct file *file;		/* no reference: see mapdev_anon_get() */
+	struct list_head node;
+	struct mm_struct *mm;		/* mmgrab()bed: compared, and tested alive */
+	struct file *file;		/* a reference */
 };
-
-static DEFINE_HASHTABLE(mapdev_anon_cache, 6);
-/* Protects mapdev_anon_cache. */
-static DEFINE_SPINLOCK(mapdev_anon_lock);
-
-static int mapdev_anon_release(struct inode *inode, struct file *file)
-{
-	struct mapdev_anon *anon = file->private_data;
-
-	spin_lock(&mapdev_anon_lock);
-	hash_del(&anon->node);
-	spin_unlock(&mapdev_anon_lock);
-	kfree(anon);
-	return 0;
-}
 
 static const struct file_operations mapdev_anon_private_fops = {
 	.owner		= THIS_MODULE,
 	.mmap		= mapdev_mmap,
-	.release	= mapdev_anon_release,
 };
 
 static const struct file_operations mapdev_anon_shared_fops = {
@@ -69,29 +53,80 @@ static const struct file_operations mapdev_anon_shared_fops = {
 	.mmap		= mapdev_mmap,
 };
 
+/**
+ * mapdev_anon_cache_init() - an empty cache, for a new open of /dev/mapdev
+ * @cache: the cache
+ */
+void mapdev_anon_cache_init(struct mapdev_anon_cache *cache)
+{
+	spin_lock_init(&cache->lock);
+	INIT_LIST_HEAD(&cache->list);
+}
+
+static void mapdev_anon_free(struct mapdev_anon *anon)
+{
+	fput(anon->file);
+	mmdrop(anon->mm);
+	kfree(anon);
+}
+
+/**
+ * mapdev_anon_cache_release() - drop every entry: the open is going
+ * @cache: the cache
+ *
+ * The objects live on while mappings of them do.
+ *
+ * Context: process context; no other user of @cache remains.
+ */
+void mapdev_anon_cache_release(struct mapdev_anon_cache *cache)
+{
+	struct mapdev_anon *anon, *next;
+
+	list_for_each_entry_safe(anon, next, &cache->list, node)
+		mapdev_anon_free(anon);
+}
+
+/*
+ * The current mm's entry, its file with a reference taken, or NULL.
+ * Entries of mms that have exited move to @dead, for the caller to free
+ * outside the lock.
+ */
+static struct file *mapdev_anon_lookup(struct mapdev_anon_cache *cache,
+				       struct list_head *dead)
+{
+	struct mapdev_anon *anon, *next;
+	struct file *file = NULL;
+
+	lockdep_assert_held(&cache->lock);
+	list_for_each_entry_safe(anon, next, &cache->list, node) {
+		if (anon->mm == current->mm)
+			file = get_file(anon->file);
+		else if (!atomic_read(&anon->mm->mm_users))
+			list_move(&anon->node, dead);
+	}
+	return file;
+}
+
 /*
  * The current mm's private object, with a reference, created on first
- * use.  The cache entry holds no reference: it is removed when the file's
- * last reference goes, and until then a lookup that finds the count at
- * zero treats the entry as gone.
+ * use.  The cache keeps it while this open of /dev/mapdev and the mm live,
+ * so that mapping and unmapping the process's only private mapping again
+ * and again does not make and free an object each time.
  */
-static struct file *mapdev_anon_get(void)
+static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 {
-	const struct mm_struct *mm = current->mm;
-	struct mapdev_anon *anon, *new;
+	struct mapdev_anon *new, *anon, *next;
+	struct file *file, *found;
 	struct inode *inode;
-	struct file *file;
+	LIST_HEAD(dead);
 
-	spin_lock(&mapdev_anon_lock);
-	hash_for_each_possible(mapdev_anon_cache, anon, node, (unsigned long)mm) {
-		if (anon->mm == mm &&
-		    atomic_long_inc_not_zero(&anon->file->f_count)) {
-			file = anon->file;
-			spin_unlock(&mapdev_anon_lock);
-			return file;
-		}
-	}
-	spin_unlock(&mapdev_anon_lock);
+	spin_lock(&cache->lock);
+	file = mapdev_anon_lookup(cache, &dead);
+	spin_unlock(&cache->lock);
+	list_for_each_entry_safe(anon, next, &dead, node)
+		mapdev_anon_free(anon);
+	if (file)
+		return file;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
@@ -107,13 +142,23 @@ static struct file *mapdev_anon_get(void)
 	if (IS_ERR(file))
 		goto err_iput;
 
-	/* From here the file owns @new, and frees it in its ->release. */
-	new->mm = mm;
-	new->file = file;
-	file->private_data = new;
-	spin_lock(&mapdev_anon_lock);
-	hash_add(mapdev_anon_cache, &new->node, (unsigned long)mm);
-	spin_unlock(&mapdev_anon_lock);
+	/* The entry owns the file's first reference; the caller a second. */
+	mmgrab(current->mm);
+	new->mm = current->mm;
+	new->file = get_file(file);
+	spin_lock(&cache->lock);
+	/* Another thread of this mm may have made one meanwhile: use it. */
+	found = mapdev_anon_lookup(cache, &dead);
+	if (!found)
+		list_add(&new->node, &cache->list);
+	spin_unlock(&cache->lock);
+	list_for_each_entry_safe(anon, next, &dead, node)
+		mapdev_anon_free(anon);
+	if (found) {
+		fput(file);
+		mapdev_anon_free(new);
+		file = found;
+	}
 	return file;
 
 err_iput:
@@ -124,7 +169,8 @@ err_free:
 }
 
 /* Map the private object where an anonymous mapping would go. */
-static unsigned long mapdev_anon_private(unsigned long addr, unsigned long len,
+static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
+					 unsigned long addr, unsigned long len,
 					 unsigned long prot,
 					 unsigned long flags)
 {
@@ -133,7 +179,7 @@ static unsigned long mapdev_anon_private(unsigned long addr, unsigned long len,
 	struct file *file;
 	int tries;
 
-	file = mapdev_anon_get();
+	file = mapdev_anon_get(cache);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 
@@ -227,6 +273,7 @@ int mapdev_anon_hugetlb_errno(unsigned long flags)
 
 /**
  * mapdev_anon_mmap() - map anonymous memory served by mapdev
+ * @cache: the cache of the open of /dev/mapdev the request came through
  * @addr: the hint, or the address with MAP_FIXED
  * @len: the length, checked by the caller to be non-zero
  * @prot: PROT_* bits
@@ -238,7 +285,8 @@ int mapdev_anon_hugetlb_errno(unsigned long flags)
  * Context: process context; takes mmap_lock.
  * Return: the address, or a negative errno.
  */
-unsigned long mapdev_anon_mmap(unsigned long addr, unsigned long len,
+unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
+			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags)
 {
 	unsigned long ret;
@@ -258,7 +306,7 @@ unsigned long mapdev_anon_mmap(unsigned long addr, unsigned long len,
 		 */
 		if (flags & MAP_GROWSDOWN)
 			return -EINVAL;
-		ret = mapdev_anon_private(addr, len, prot, flags);
+		ret = mapdev_anon_private(cache, addr, len, prot, flags);
 		break;
 	default:
 		/* MAP_SHARED_VALIDATE and others: do_mmap() has no file. */

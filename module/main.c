@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 
 #include "mapdev.h"
 
@@ -24,26 +25,38 @@ MODULE_PARM_DESC(max_size,
 
 static int mapdev_open(struct inode *inode, struct file *file)
 {
-	struct inode *object;
+	struct mapdev_open *open;
 
-	object = mapdev_object_create(false);
-	if (IS_ERR(object))
-		return PTR_ERR(object);
+	open = kzalloc(sizeof(*open), GFP_KERNEL_ACCOUNT);
+	if (!open)
+		return -ENOMEM;
+	open->object = mapdev_object_create(false);
+	if (IS_ERR(open->object)) {
+		int err = PTR_ERR(open->object);
+
+		kfree(open);
+		return err;
+	}
+	mapdev_anon_cache_init(&open->anon);
 
 	/*
-	 * From here the object's reference is owned by this open file
-	 * description and dropped in mapdev_release().  Pointing f_mapping
-	 * at the object makes mappings of this file mappings of the object.
+	 * From here @open is owned by this open file description and freed
+	 * in mapdev_release().  Pointing f_mapping at the object makes
+	 * mappings of this file mappings of the object.
 	 */
-	file->private_data = object;
-	file->f_mapping = object->i_mapping;
+	file->private_data = open;
+	file->f_mapping = open->object->i_mapping;
 	file->f_mode |= FMODE_ATOMIC_POS;
 	return 0;
 }
 
 static int mapdev_release(struct inode *inode, struct file *file)
 {
-	iput(file->private_data);
+	struct mapdev_open *open = file->private_data;
+
+	mapdev_anon_cache_release(&open->anon);
+	iput(open->object);
+	kfree(open);
 	return 0;
 }
 

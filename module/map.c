@@ -82,16 +82,19 @@ static int mapdev_mmap_checks(struct file *file, unsigned long len,
 
 /**
  * mapdev_do_mmap() - map as mmap(2) would, served by mapdev
+ * @dev: the open of /dev/mapdev the request came through
  * @req: the request, copied from userspace and checked for layout
  *
  * Context: process context; takes mmap_lock.
  * Return: the address of the new mapping, or a negative errno as
  * IS_ERR_VALUE() tells.
  */
-static unsigned long mapdev_do_mmap(const struct mapdev_mmap *req)
+static unsigned long mapdev_do_mmap(struct file *dev,
+				    const struct mapdev_mmap *req)
 {
 	unsigned long addr = req->addr, len = req->length;
-	unsigned long prot = (u32)req->prot, flags = (u32)req->map_flags;
+	/* Sign-extended, as the int arguments of mmap(2) reach the kernel. */
+	unsigned long prot = (long)req->prot, flags = (long)req->map_flags;
 	struct file *file = NULL;
 	unsigned long ret;
 	u64 pgoff;
@@ -113,7 +116,8 @@ static unsigned long mapdev_do_mmap(const struct mapdev_mmap *req)
 	if (err)
 		ret = err;
 	else if (!file)
-		ret = mapdev_anon_mmap(addr, len, prot, flags);
+		ret = mapdev_anon_mmap(&((struct mapdev_open *)dev->private_data)->anon,
+				       addr, len, prot, flags);
 	else if (mapdev_file_is_object(file))
 		ret = vm_mmap(file, addr, len, prot, flags, pgoff << PAGE_SHIFT);
 	else
@@ -155,7 +159,7 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg)
 	if (put_user(req.addr, &uarg->addr))
 		return -EFAULT;
 
-	addr = mapdev_do_mmap(&req);
+	addr = mapdev_do_mmap(file, &req);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;
 	if (put_user((u64)addr, &uarg->addr)) {

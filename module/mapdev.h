@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/spinlock.h>
 
 extern unsigned long mapdev_max_size;
 
@@ -35,6 +36,21 @@ static inline void mapdev_count(enum mapdev_stat stat)
 {
 	this_cpu_inc(mapdev_stats[stat]);
 }
+
+/*
+ * The private anonymous objects of the processes that map through one open
+ * of /dev/mapdev (anon.c): one per mm, kept while the open and the mm live.
+ */
+struct mapdev_anon_cache {
+	spinlock_t lock;		/* protects list */
+	struct list_head list;		/* of struct mapdev_anon */
+};
+
+/* What an open of /dev/mapdev owns: file->private_data. */
+struct mapdev_open {
+	struct inode *object;		/* its object; a reference */
+	struct mapdev_anon_cache anon;
+};
 
 /* main.c */
 bool mapdev_file_is_object(struct file *file);
@@ -57,8 +73,11 @@ long mapdev_nr_objects(void);
 int mapdev_mmap(struct file *file, struct vm_area_struct *vma);
 
 /* anon.c */
+void mapdev_anon_cache_init(struct mapdev_anon_cache *cache);
+void mapdev_anon_cache_release(struct mapdev_anon_cache *cache);
 int mapdev_anon_hugetlb_errno(unsigned long flags);
-unsigned long mapdev_anon_mmap(unsigned long addr, unsigned long len,
+unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
+			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags);
 
 /* file.c */

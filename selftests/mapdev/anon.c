@@ -460,8 +460,9 @@ TEST_F(anon, map_hugetlb_with_pool)
 		EXPECT_EQ(len / 1024, smaps_kb(p, "KernelPageSize"));
 		munmap(p, len);
 	}
-	ASSERT_EQ(1, write(fd, "0", 1));
+	ASSERT_EQ(1, pwrite(fd, "0", 1, 0));
 	close(fd);
+	ASSERT_EQ(0, read_sysfs_long("/proc/sys/vm/nr_hugepages"));
 }
 
 TEST_F(anon, shared_validate_is_not_for_anonymous)

@@ -111,7 +111,6 @@ static const struct vm_operations_struct mapdev_vm_ops = {
  */
 int mapdev_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	file_accessed(file);
 	vma->vm_ops = &mapdev_vm_ops;
 	return 0;
 }

@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: run mapdev-bench in a VM of every kernel of the matrix.
+# BENCH_ARGS passes options to mapdev-bench (e.g. "--pairs 21 --json").
+set -eu
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-$PWD/build}
+scripts/install-deps.sh
+make -s lib tools
+for k in $(scripts/kernels.sh); do
+	make -s modules KVER="$k"
+	# shellcheck disable=SC2086
+	scripts/vm.sh "$k" sh "$PWD/scripts/guest-bench.sh" "$BUILD" ${BENCH_ARGS:-}
+done
