@@ -21,6 +21,7 @@
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -166,6 +167,39 @@ err_iput:
 err_free:
 	kfree(new);
 	return file;
+}
+
+/**
+ * mapdev_anon_unmapped() - forget the zero pages of a range just unmapped
+ * @cache: the cache of the open of /dev/mapdev the unmapping came through
+ * @addr: the range's start
+ * @len: its length
+ *
+ * The zero pages read faults left in the process's private object at the
+ * range's page offsets are dropped.  Were another mapping (a child's, or
+ * one moved by mremap()) still mapping some of them, it faults in a new
+ * zero page instead: the object holds nothing else.  A range unmapped by
+ * munmap(2) itself leaves its zero pages to reclaim.
+ *
+ * Context: process context.
+ */
+void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
+			  unsigned long len)
+{
+	struct mapdev_anon *anon, *next;
+	struct file *file;
+	LIST_HEAD(dead);
+
+	spin_lock(&cache->lock);
+	file = mapdev_anon_lookup(cache, &dead);
+	spin_unlock(&cache->lock);
+	list_for_each_entry_safe(anon, next, &dead, node)
+		mapdev_anon_free(anon);
+	if (!file)
+		return;
+	truncate_inode_pages_range(file->f_mapping, addr,
+				   addr + PAGE_ALIGN(len) - 1);
+	fput(file);
 }
 
 /* Map the private object where an anonymous mapping would go. */

@@ -116,8 +116,8 @@ static unsigned long mapdev_do_mmap(struct file *dev,
 	if (err)
 		ret = err;
 	else if (!file)
-		ret = mapdev_anon_mmap(&((struct mapdev_open *)dev->private_data)->anon,
-				       addr, len, prot, flags);
+		ret = mapdev_anon_mmap(&mapdev_open_of(dev)->anon, addr, len,
+				       prot, flags);
 	else if (mapdev_file_is_object(file))
 		ret = vm_mmap(file, addr, len, prot, flags, pgoff << PAGE_SHIFT);
 	else
@@ -201,7 +201,9 @@ long mapdev_ioc_munmap(struct file *file, void __user *arg)
 	if (in_compat_syscall() && (req.addr > U32_MAX || req.length > U32_MAX))
 		return -EINVAL;
 	err = vm_munmap(req.addr, req.length);
-	if (!err)
-		mapdev_count(MAPDEV_STAT_MUNMAP);
-	return err;
+	if (err)
+		return err;
+	mapdev_anon_unmapped(&mapdev_open_of(file)->anon, req.addr, req.length);
+	mapdev_count(MAPDEV_STAT_MUNMAP);
+	return 0;
 }

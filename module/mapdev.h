@@ -52,6 +52,11 @@ struct mapdev_open {
 	struct mapdev_anon_cache anon;
 };
 
+static inline struct mapdev_open *mapdev_open_of(struct file *file)
+{
+	return file->private_data;
+}
+
 /* main.c */
 bool mapdev_file_is_object(struct file *file);
 
@@ -75,6 +80,8 @@ int mapdev_mmap(struct file *file, struct vm_area_struct *vma);
 /* anon.c */
 void mapdev_anon_cache_init(struct mapdev_anon_cache *cache);
 void mapdev_anon_cache_release(struct mapdev_anon_cache *cache);
+void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
+			  unsigned long len);
 int mapdev_anon_hugetlb_errno(unsigned long flags);
 unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 			       unsigned long addr, unsigned long len,

@@ -31,6 +31,7 @@
 #include <mapdev.h>
 
 #define MAX_PAIRS	1000
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_THREADS	64
 
 static struct {
@@ -109,8 +110,10 @@ struct touch_arg {
 	enum touch how;
 	int cpu;
 	pthread_barrier_t *barrier;
-	volatile unsigned long sink;
 };
+
+/* Where reads go, so that the compiler keeps them. */
+static unsigned long sink;
 
 static void *touch_range(void *arg)
 {
@@ -128,7 +131,7 @@ static void *touch_range(void *arg)
 	else
 		for (i = 0; i < t->len; i += page)
 			sum += t->p[i];
-	t->sink = sum;
+	__atomic_fetch_add(&sink, sum, __ATOMIC_RELAXED);
 	return NULL;
 }
 
@@ -145,7 +148,7 @@ static struct sample touch(char *p, size_t len, enum touch how, int threads)
 	int i;
 
 	if (threads == 1) {
-		struct touch_arg a = { p, len, how, 0, NULL, 0 };
+		struct touch_arg a = { p, len, how, 0, NULL };
 
 		t0 = now_ns();
 		touch_range(&a);
@@ -156,7 +159,7 @@ static struct sample touch(char *p, size_t len, enum touch how, int threads)
 	pthread_barrier_init(&barrier, NULL, threads + 1);
 	for (i = 0; i < threads; i++) {
 		args[i] = (struct touch_arg){ p + i * part, part, how, i,
-					      &barrier, 0 };
+					      &barrier };
 		pthread_create(&tids[i], NULL, touch_range, &args[i]);
 	}
 	pthread_barrier_wait(&barrier);
@@ -403,16 +406,16 @@ static void run_case(const struct bench_case *c, bool first)
 		verdict = "CONTENT-ERROR";
 
 	if (opt.json) {
-		printf("%s{\"case\": \"%s\", \"kind\": \"%s\", \"threads\": %d, "
-		       "\"pairs\": %d, \"ratio_median\": %.3f, \"ratio_p25\": %.3f, "
-		       "\"ratio_p75\": %.3f, \"native_ns\": %.1f, \"mapdev_ns\": %.1f, "
-		       "\"native_faults\": %.3f, \"mapdev_faults\": %.3f, "
-		       "\"target\": %.2f, \"verdict\": \"%s\"}",
+		printf("%s{\"case\": \"%s\", \"kind\": \"%s\", \"threads\": %d, ",
 		       first ? "" : ",\n", c->name,
-		       c->kind == FAULTS ? "throughput" : "latency", c->threads,
-		       r.n, med, lo, hi, quantile(na, r.n, 0.5) / per,
-		       quantile(nb, r.n, 0.5) / per, fa / r.n / per, fb / r.n / per,
-		       c->target, verdict);
+		       c->kind == FAULTS ? "throughput" : "latency", c->threads);
+		printf("\"pairs\": %d, \"ratio_median\": %.3f, ", r.n, med);
+		printf("\"ratio_p25\": %.3f, \"ratio_p75\": %.3f, ", lo, hi);
+		printf("\"native_ns\": %.1f, \"mapdev_ns\": %.1f, ",
+		       quantile(na, r.n, 0.5) / per, quantile(nb, r.n, 0.5) / per);
+		printf("\"native_faults\": %.3f, \"mapdev_faults\": %.3f, ",
+		       fa / r.n / per, fb / r.n / per);
+		printf("\"target\": %.2f, \"verdict\": \"%s\"}", c->target, verdict);
 	} else {
 		printf("%-34s %7.3f %5.2f-%-5.2f %9.1f %9.1f %6.2f %6.2f  %s %.2f %s\n",
 		       c->name, med, lo, hi, quantile(na, r.n, 0.5) / per,
@@ -443,18 +446,18 @@ static int object_fd(size_t size, char fill)
 	return fd;
 }
 
-static int memfd(size_t size, char fill)
+static int native_file(size_t size, char fill)
 {
 	int fd = memfd_create("bench", MFD_CLOEXEC);
 	char *buf;
 
 	if (fd < 0 || ftruncate(fd, size))
-		die("memfd");
+		die("creating the memfd");
 	if (fill) {
 		buf = malloc(size);
 		memset(buf, fill, size);
 		if (pwrite(fd, buf, size, 0) != (ssize_t)size)
-			die("pwrite memfd");
+			die("pwrite");
 		free(buf);
 	}
 	return fd;
@@ -478,9 +481,9 @@ static int file_fd(size_t size, char fill, char *path, size_t pathlen)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: mapdev-bench [--size MiB] [--pairs N] [--warmup N] [--threads N]\n"
-		"                    [--churn N] [--dir DIR] [--case NAME] [--json]\n");
+	fputs("Usage: mapdev-bench [--size MiB] [--pairs N] [--warmup N]\n", stderr);
+	fputs("       [--threads N] [--churn N] [--dir DIR] [--case NAME] [--json]\n",
+	      stderr);
 	exit(2);
 }
 
@@ -505,15 +508,32 @@ int main(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		switch (o) {
-		case 's': opt.size = strtoul(optarg, NULL, 0) << 20; break;
-		case 'p': opt.pairs = atoi(optarg); break;
-		case 'w': opt.warmup = atoi(optarg); break;
-		case 't': opt.threads = atoi(optarg); break;
-		case 'c': opt.churn = atoi(optarg); break;
-		case 'd': opt.file_dir = optarg; break;
-		case 'o': opt.only = optarg; break;
-		case 'j': opt.json = true; break;
-		default: usage();
+		case 's':
+			opt.size = strtoul(optarg, NULL, 0) << 20;
+			break;
+		case 'p':
+			opt.pairs = atoi(optarg);
+			break;
+		case 'w':
+			opt.warmup = atoi(optarg);
+			break;
+		case 't':
+			opt.threads = atoi(optarg);
+			break;
+		case 'c':
+			opt.churn = atoi(optarg);
+			break;
+		case 'd':
+			opt.file_dir = optarg;
+			break;
+		case 'o':
+			opt.only = optarg;
+			break;
+		case 'j':
+			opt.json = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (opt.pairs < 15 || opt.pairs > MAX_PAIRS || opt.threads < 1 ||
@@ -528,8 +548,8 @@ int main(int argc, char **argv)
 
 	obj = object_fd(opt.size, 0);
 	obj_cow = object_fd(opt.size, 'o');
-	mfd = memfd(opt.size, 0);
-	mfd_cow = memfd(opt.size, 'o');
+	mfd = native_file(opt.size, 0);
+	mfd_cow = native_file(opt.size, 'o');
 	file = file_fd(opt.size, 'f', path, sizeof(path));
 	nt = opt.threads;
 
@@ -597,7 +617,7 @@ int main(int argc, char **argv)
 		printf("%-34s %7s %-11s %9s %9s %6s %6s  %s\n", "case",
 		       "ratio", "p25-p75", "native", "mapdev", "flt/pg",
 		       "flt/pg", "target");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (opt.only && !strstr(cases[i].name, opt.only))
 			continue;
 		run_case(&cases[i], first);
@@ -606,7 +626,8 @@ int main(int argc, char **argv)
 	if (opt.json)
 		printf("\n]\n");
 	else
-		printf("ratio: faults mapdev/native throughput, churn mapdev/native latency; ns per page or per call; %zu MiB, %d pairs, %d threads\n",
+		printf("ratio: faults mapdev/native throughput, churn mapdev/native latency\n"
+		       "ns per page or per call; %zu MiB, %d pairs, %d threads\n",
 		       opt.size >> 20, opt.pairs, nt);
 	unlink(path);
 	return 0;

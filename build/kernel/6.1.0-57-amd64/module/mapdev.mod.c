@@ -109,6 +109,7 @@ __used __section("__versions") = {
 	{ 0x12bc4118, "iov_iter_zero" },
 	{ 0xda3834b2, "generic_delete_inode" },
 	{ 0xc07351b3, "__SCT__cond_resched" },
+	{ 0x5b8613b5, "truncate_inode_pages_range" },
 	{ 0x29dbef7c, "__folio_lock" },
 	{ 0x78d27962, "boot_cpu_data" },
 	{ 0x33e6db42, "kern_unmount" },

@@ -84,6 +84,7 @@ __used __section("__versions") = {
 	{ 0x7e6e37b6, "iov_iter_zero" },
 	{ 0xe27be913, "generic_delete_inode" },
 	{ 0xc07351b3, "__SCT__cond_resched" },
+	{ 0x96643b4d, "truncate_inode_pages_range" },
 	{ 0xb6f0c0cf, "__folio_lock" },
 	{ 0x3426ac54, "boot_cpu_data" },
 	{ 0x3b11f26f, "kern_unmount" },
