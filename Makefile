@@ -50,10 +50,12 @@ M32	:= -m32 -D_FILE_OFFSET_BITS=64
 
 SELFTESTS := object shared private module abi anon file errors lib
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
-		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS))
+		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS)) \
+		 $(BUILD)/selftests/preload
 SELFTEST_HDRS := selftests/mapdev/helpers.h $(LIB_HDRS)
 
-TOOLS := mapdev-demo mapdev-bench
+TOOLS := mapdev-demo mapdev-bench mapdev-run
+PRELOAD_SO := $(LIBDIR_B)/libmapdev-preload.so
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 
 MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
@@ -90,7 +92,7 @@ $(KSRC)/.stamp: $(KSRC_TAR)
 		linux-source-6.12/scripts/const_structs.checkpatch
 	$(Q)touch $@
 
-lib: $(LIB_SO) $(LIB_A) $(LIB32_A) $(LIB_PC)
+lib: $(LIB_SO) $(LIB_A) $(LIB32_A) $(LIB_PC) $(PRELOAD_SO)
 
 # Only the version script's symbols are exported; nothing is left undefined.
 $(LIB_SO): $(LIB_SRC) $(LIB_HDRS) tools/lib/mapdev/libmapdev.map
@@ -101,6 +103,16 @@ $(LIB_SO): $(LIB_SRC) $(LIB_HDRS) tools/lib/mapdev/libmapdev.map
 		-Wl,--version-script=tools/lib/mapdev/libmapdev.map -o $@ $<
 	$(Q)ln -sf $(notdir $@) $(LIBDIR_B)/$(LIB_SONAME)
 	$(Q)ln -sf $(LIB_SONAME) $(LIBDIR_B)/libmapdev.so
+
+# The interposer carries the library inside; it exports only what it interposes.
+$(PRELOAD_SO): tools/lib/mapdev/preload.c tools/lib/mapdev/stats.c \
+		tools/lib/mapdev/preload.h tools/lib/mapdev/preload.map $(LIB_SRC) \
+		$(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
+		-Wl,--version-script=tools/lib/mapdev/preload.map -o $@ \
+		tools/lib/mapdev/preload.c tools/lib/mapdev/stats.c $(LIB_SRC)
 
 $(LIB_A): $(LIB_SRC) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -132,6 +144,12 @@ $(BUILD)/tools/mapdev-bench: tools/bench/mapdev-bench.c $(LIB_HDRS) $(LIB_A)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_A) -pthread
 
+$(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/lib/mapdev/stats.c \
+		tools/lib/mapdev/preload.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< tools/lib/mapdev/stats.c
+
 selftests: $(SELFTEST_BINS)
 
 $(BUILD)/selftests/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB_A) \
@@ -139,6 +157,17 @@ $(BUILD)/selftests/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB_A) \
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< $(LIB_A) -pthread
+
+# Real programs under mapdev-run (a shell script).
+$(BUILD)/selftests/preload: selftests/mapdev/preload.sh $(TOOL_BINS) $(PRELOAD_SO) \
+		$(BUILD)/selftests-bin/preload_stress
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
+$(BUILD)/selftests-bin/preload_stress: selftests/mapdev/preload_stress.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -pthread
 
 $(BUILD)/selftests32/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB32_A) \
 		$(KSRC)/.stamp
@@ -204,16 +233,21 @@ vm:
 VM_KVER ?= $(lastword $(KERNELS))
 
 # The library, its headers, pkg-config file and man pages; PREFIX, DESTDIR.
+BINDIR	?= $(PREFIX)/bin
 LIB_MANS := $(wildcard tools/lib/mapdev/man/*.3)
 INSTALLED := $(LIBDIR)/libmapdev.so.$(LIB_VERSION) $(LIBDIR)/$(LIB_SONAME) \
 	$(LIBDIR)/libmapdev.so $(LIBDIR)/libmapdev.a \
+	$(LIBDIR)/libmapdev-preload.so $(BINDIR)/mapdev-run \
 	$(LIBDIR)/pkgconfig/mapdev.pc $(INCLUDEDIR)/mapdev.h \
-	$(INCLUDEDIR)/linux/mapdev.h \
+	$(INCLUDEDIR)/linux/mapdev.h $(MANDIR)/man1/mapdev-run.1 \
 	$(addprefix $(MANDIR)/man3/,$(notdir $(LIB_MANS)))
 
-install: lib
+install: lib tools
 	$(Q)install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
-		$(DESTDIR)$(MANDIR)/man3
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BINDIR)
+	$(Q)install -m 0755 $(PRELOAD_SO) $(DESTDIR)$(LIBDIR)/
+	$(Q)install -m 0755 $(BUILD)/tools/mapdev-run $(DESTDIR)$(BINDIR)/
+	$(Q)install -m 0644 tools/mapdev-run/mapdev-run.1 $(DESTDIR)$(MANDIR)/man1/
 	$(Q)install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf libmapdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	$(Q)ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libmapdev.so

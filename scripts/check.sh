@@ -77,7 +77,7 @@ install_roundtrip() {
 	cc -Wall -Werror -static -o "$BUILD/use-lib-static" "$BUILD/use-lib.c" \
 		$($pc --cflags mapdev) "$dest/usr/local/lib/libmapdev.a" || return 1
 	"$BUILD/use-lib-static" || return 1
-	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap; do
+	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap mapdev-run; do
 		MANPATH=$dest/usr/local/share/man man -w "$m" > /dev/null || return 1
 	done
 	make -s uninstall DESTDIR="$dest" PREFIX=/usr/local || return 1

@@ -10,6 +10,6 @@ BUILD=${BUILD:-$PWD/build}
 scripts/install-deps.sh
 kver=${KVER:-$(scripts/kernels.sh | tail -n 1)}
 echo "demo: building mapdev for $kver"
-make -s modules tools KVER="$kver" BUILD="$BUILD"
+make -s modules lib tools KVER="$kver" BUILD="$BUILD"
 echo "demo: booting $kver in a VM (about 30 s without KVM)"
 scripts/vm.sh "$kver" sh "$PWD/scripts/guest-demo.sh" "$BUILD"

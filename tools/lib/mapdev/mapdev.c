@@ -23,25 +23,63 @@
 
 static int dev_state = DEV_UNOPENED;
 
+/* Publish @state unless another thread published first; the winner's. */
+static int publish(int old, int state, int fd)
+{
+	if (__atomic_compare_exchange_n(&dev_state, &old, state, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return state;
+	if (fd >= 0)
+		close(fd);
+	return old;
+}
+
+static int open_dev(int old)
+{
+	int fd = open("/dev/mapdev", O_RDWR | O_CLOEXEC);
+
+	return publish(old, fd >= 0 ? fd : -errno, fd);
+}
+
 /* The fd of /dev/mapdev, or -errno: opened on first use, once. */
 static int mapdev_dev(void)
 {
 	int state = __atomic_load_n(&dev_state, __ATOMIC_ACQUIRE);
-	int expected = DEV_UNOPENED;
-	int fd;
 
-	if (state != DEV_UNOPENED)
-		return state;
-	fd = open("/dev/mapdev", O_RDWR | O_CLOEXEC);
-	state = fd >= 0 ? fd : -errno;
-	/* Two threads may race to open: the first to publish wins. */
-	if (!__atomic_compare_exchange_n(&dev_state, &expected, state, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		if (fd >= 0)
-			close(fd);
-		state = expected;
+	return state != DEV_UNOPENED ? state : open_dev(DEV_UNOPENED);
+}
+
+/*
+ * The ioctl failed with @err: was @dev closed by the program (EBADF on
+ * the fd itself), or its number reused for another file (which does not
+ * know the command: ENOTTY)?  Then open the device again.  The old number
+ * is not closed: it may be the program's now.
+ */
+static bool reopened(int dev, int err)
+{
+	if (err != ENOTTY && !(err == EBADF && fcntl(dev, F_GETFD) < 0))
+		return false;
+	return open_dev(dev) >= 0;
+}
+
+/* The ioctl @cmd on the device, as a system call: 0, or -1 with errno. */
+static int dev_ioctl(unsigned long cmd, void *arg)
+{
+	int dev = mapdev_dev();
+	int err;
+
+	if (dev < 0) {
+		errno = -dev;
+		return -1;
 	}
-	return state;
+	if (!ioctl(dev, cmd, arg))
+		return 0;
+	err = errno;
+	if (!reopened(dev, err)) {
+		errno = err;
+		return -1;
+	}
+	return ioctl(mapdev_dev(), cmd, arg) ? -1 : 0;
 }
 
 static void *mapdev_map(void *addr, size_t length, int prot, int flags,
@@ -57,13 +95,8 @@ static void *mapdev_map(void *addr, size_t length, int prot, int flags,
 		.map_flags = flags,
 		.fd = fd,
 	};
-	int dev = mapdev_dev();
 
-	if (dev < 0) {
-		errno = -dev;
-		return MAP_FAILED;
-	}
-	if (ioctl(dev, MAPDEV_IOC_MMAP, &req))
+	if (dev_ioctl(MAPDEV_IOC_MMAP, &req))
 		return MAP_FAILED;
 	return (void *)(uintptr_t)req.addr;
 }
@@ -96,11 +129,6 @@ MAPDEV_API int mapdev_munmap(void *addr, size_t length)
 		.addr = (uintptr_t)addr,
 		.length = length,
 	};
-	int dev = mapdev_dev();
 
-	if (dev < 0) {
-		errno = -dev;
-		return -1;
-	}
-	return ioctl(dev, MAPDEV_IOC_MUNMAP, &req) ? -1 : 0;
+	return dev_ioctl(MAPDEV_IOC_MUNMAP, &req);
 }

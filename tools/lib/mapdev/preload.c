@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libmapdev-preload.so: an LD_PRELOAD interposer that sends a program's
+ * mmap, mmap64 and munmap through /dev/mapdev (libmapdev).
+ *
+ * It is called from anywhere: other libraries' constructors, threads, a
+ * child after fork(), malloc.  So it allocates nothing, takes no lock,
+ * resolves nothing lazily (native calls are system calls, not dlsym()),
+ * and reads its settings on first use.  The dynamic loader's own mappings
+ * and glibc's internal ones (malloc's) do not go through the PLT and are
+ * not interposed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mapdev.h"
+#include "preload.h"
+
+#define PRELOAD_API __attribute__((visibility("default")))
+
+enum { UNREAD, READING, READ };
+
+static int settings = UNREAD;
+static bool fallback;
+static bool stats_at_exit;
+/* Counters: a file shared by a run's processes, or this process's own. */
+static struct mapdev_preload_stats own_stats;
+static struct mapdev_preload_stats *stats = &own_stats;
+
+static void *native_mmap(void *addr, size_t len, int prot, int flags, int fd,
+			 off_t off)
+{
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+static int native_munmap(void *addr, size_t len)
+{
+	return syscall(SYS_munmap, addr, len);
+}
+
+/* Settings come from the environment, read on the first call. */
+static void read_settings(void)
+{
+	int state = UNREAD;
+	const char *v;
+
+	if (__atomic_load_n(&settings, __ATOMIC_ACQUIRE) == READ)
+		return;
+	if (!__atomic_compare_exchange_n(&settings, &state, READING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* Another thread reads them: wait, it is quick. */
+		while (__atomic_load_n(&settings, __ATOMIC_ACQUIRE) != READ)
+			;
+		return;
+	}
+	v = getenv(MAPDEV_ENV_FALLBACK);
+	fallback = v && !strcmp(v, "1");
+	v = getenv(MAPDEV_ENV_STATS);
+	stats_at_exit = v && !strcmp(v, "1");
+	v = getenv(MAPDEV_ENV_STATS_FD);
+	if (v && *v) {
+		char *end;
+		long fd = strtol(v, &end, 10);
+		void *p;
+
+		/* Mapped natively: the counters do not count themselves. */
+		p = *end ? MAP_FAILED :
+		    native_mmap(NULL, MAPDEV_STATS_SIZE, PROT_READ | PROT_WRITE,
+				MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED)
+			stats = p;
+	}
+	__atomic_store_n(&settings, READ, __ATOMIC_RELEASE);
+}
+
+static void count(unsigned long *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+static void count_failure(int err)
+{
+	count(&stats->failed);
+	if (err >= 0 && err < MAPDEV_STATS_NERRNO)
+		count(&stats->by_errno[err]);
+}
+
+PRELOAD_API void *mmap(void *addr, size_t len, int prot, int flags, int fd,
+		       off_t off)
+{
+	void *p;
+	int err;
+
+	read_settings();
+	p = mapdev_mmap(addr, len, prot, flags, fd, off);
+	if (p != MAP_FAILED) {
+		count(&stats->mmap_routed);
+		return p;
+	}
+	err = errno;
+	if (fallback) {
+		p = native_mmap(addr, len, prot, flags, fd, off);
+		if (p != MAP_FAILED) {
+			count(&stats->fell_back);
+			return p;
+		}
+		err = errno;
+	}
+	count_failure(err);
+	errno = err;
+	return MAP_FAILED;
+}
+
+/* glibc exports both; off_t is 64 bits wide on x86-64. */
+PRELOAD_API void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
+			 off_t off) __attribute__((alias("mmap")));
+
+PRELOAD_API int munmap(void *addr, size_t len)
+{
+	int err;
+
+	read_settings();
+	if (!mapdev_munmap(addr, len)) {
+		count(&stats->munmap_routed);
+		return 0;
+	}
+	err = errno;
+	/* Without the device, munmap(2) itself. */
+	if (fallback && (err == ENOENT || err == EACCES || err == ENXIO ||
+			 err == ENODEV)) {
+		if (!native_munmap(addr, len)) {
+			count(&stats->fell_back);
+			return 0;
+		}
+		err = errno;
+	}
+	count_failure(err);
+	errno = err;
+	return -1;
+}
+
+/* Read the settings at load, unless a constructor before this called in. */
+static __attribute__((constructor)) void load(void)
+{
+	read_settings();
+}
+
+static __attribute__((destructor)) void print_stats(void)
+{
+	if (stats_at_exit)
+		mapdev_stats_print(STDERR_FILENO, "libmapdev-preload", stats);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What libmapdev-preload.so and mapdev-run share: the settings' names and
+ * the counters a run's processes add to.
+ */
+#ifndef LIBMAPDEV_PRELOAD_H
+#define LIBMAPDEV_PRELOAD_H
+
+/* "1": calls mapdev refuses, or all calls when there is no device, go native. */
+#define MAPDEV_ENV_FALLBACK	"MAPDEV_PRELOAD_FALLBACK"
+/* "1": each process prints its own counts on stderr when it exits. */
+#define MAPDEV_ENV_STATS	"MAPDEV_PRELOAD_STATS"
+/* An fd of a file of MAPDEV_STATS_SIZE bytes the processes count in. */
+#define MAPDEV_ENV_STATS_FD	"MAPDEV_PRELOAD_STATS_FD"
+
+#define MAPDEV_STATS_NERRNO	134
+#define MAPDEV_STATS_SIZE	4096
+
+struct mapdev_preload_stats {
+	unsigned long mmap_routed;	/* mmap/mmap64 served by mapdev */
+	unsigned long munmap_routed;	/* munmap served by the device */
+	unsigned long fell_back;	/* calls served natively instead */
+	unsigned long failed;		/* calls that returned an error */
+	unsigned long by_errno[MAPDEV_STATS_NERRNO];
+};
+
+_Static_assert(sizeof(struct mapdev_preload_stats) <= MAPDEV_STATS_SIZE,
+	       "the counters fit their file");
+
+/* Write one line with @s's counts to @fd, prefixed with @who. */
+void mapdev_stats_print(int fd, const char *who,
+			const struct mapdev_preload_stats *s);
+
+#endif /* LIBMAPDEV_PRELOAD_H */

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapdev-run: run a program with its mmap, mmap64 and munmap calls served
+ * by /dev/mapdev, through libmapdev-preload.so.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "preload.h"
+
+#define PRELOAD_NAME	"libmapdev-preload.so"
+
+static void usage(FILE *f)
+{
+	fputs("Usage: mapdev-run [--stats] [--fallback | --strict] [--] CMD [ARGS...]\n",
+	      f);
+	fputs("Run CMD with its mmap/munmap calls served by /dev/mapdev.\n", f);
+	fputs("  --stats     at exit, one line on stderr: calls routed, fallen back, failed\n",
+	      f);
+	fputs("  --fallback  calls mapdev refuses (all, without the device) go native\n",
+	      f);
+	fputs("  --strict    without the device, say why and exit 69 (the default)\n",
+	      f);
+}
+
+/* The interposer: $MAPDEV_PRELOAD_LIB, else ../lib next to this program. */
+static const char *preload_path(void)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX];
+	const char *env = getenv("MAPDEV_PRELOAD_LIB");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return NULL;
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "%s/../lib/" PRELOAD_NAME, dirname(self));
+	return path;
+}
+
+/* LD_PRELOAD=@lib, before what the environment already preloads. */
+static int set_preload(const char *lib)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char *val;
+	int ret;
+
+	if (!old || !*old)
+		return setenv("LD_PRELOAD", lib, 1);
+	if (asprintf(&val, "%s:%s", lib, old) < 0)
+		return -1;
+	ret = setenv("LD_PRELOAD", val, 1);
+	free(val);
+	return ret;
+}
+
+/* A shared file the run's processes count in; its fd goes to them by name. */
+static struct mapdev_preload_stats *stats_file(void)
+{
+	char fdstr[16];
+	void *p;
+	int fd;
+
+	fd = memfd_create("mapdev-run-stats", 0);
+	if (fd < 0 || ftruncate(fd, MAPDEV_STATS_SIZE))
+		return NULL;
+	p = mmap(NULL, MAPDEV_STATS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	snprintf(fdstr, sizeof(fdstr), "%d", fd);
+	if (setenv(MAPDEV_ENV_STATS_FD, fdstr, 1))
+		return NULL;
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "stats", no_argument, NULL, 's' },
+		{ "fallback", no_argument, NULL, 'f' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct mapdev_preload_stats *stats = NULL;
+	bool want_stats = false, fallback = false;
+	const char *lib;
+	int o, status, dev;
+	pid_t pid;
+
+	while ((o = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			want_stats = true;
+			break;
+		case 'f':
+			fallback = true;
+			break;
+		case 'S':
+			fallback = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	dev = open("/dev/mapdev", O_RDWR | O_CLOEXEC);
+	if (dev < 0 && !fallback) {
+		fprintf(stderr, "mapdev-run: cannot open /dev/mapdev: %s (%s)\n",
+			strerror(errno), errno == ENOENT ?
+			"is mapdev.ko loaded?" : "see its mode and owner");
+		return 69;
+	}
+	if (dev >= 0)
+		close(dev);
+
+	lib = preload_path();
+	if (!lib || access(lib, R_OK)) {
+		fprintf(stderr, "mapdev-run: cannot find %s (set MAPDEV_PRELOAD_LIB)\n",
+			lib ? lib : PRELOAD_NAME);
+		return 69;
+	}
+	if (set_preload(lib) ||
+	    (fallback && setenv(MAPDEV_ENV_FALLBACK, "1", 1)) ||
+	    (!fallback && unsetenv(MAPDEV_ENV_FALLBACK))) {
+		perror("mapdev-run: setenv");
+		return 69;
+	}
+	unsetenv(MAPDEV_ENV_STATS);
+	if (want_stats) {
+		stats = stats_file();
+		if (!stats) {
+			perror("mapdev-run: the counters' file");
+			return 69;
+		}
+	}
+
+	pid = fork();
+	if (pid < 0) {
+		perror("mapdev-run: fork");
+		return 69;
+	}
+	if (pid == 0) {
+		execvp(argv[optind], argv + optind);
+		fprintf(stderr, "mapdev-run: %s: %s\n", argv[optind],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	/* The command gets the signals a terminal sends: wait it out. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			perror("mapdev-run: waitpid");
+			return 69;
+		}
+	if (stats)
+		mapdev_stats_print(STDERR_FILENO, "mapdev-run", stats);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
