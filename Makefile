@@ -48,13 +48,13 @@ LIB_HDRS := tools/lib/mapdev/mapdev.h uapi/linux/mapdev.h
 USER_CFLAGS = $(CFLAGS) $(WARN) -Iuapi -Itools/lib/mapdev
 M32	:= -m32 -D_FILE_OFFSET_BITS=64
 
-SELFTESTS := object shared private module abi anon file errors lib
+SELFTESTS := object shared private module abi anon file errors lib stress
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
 		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS)) \
 		 $(BUILD)/selftests/preload
-SELFTEST_HDRS := selftests/mapdev/helpers.h $(LIB_HDRS)
+SELFTEST_HDRS := selftests/mapdev/helpers.h selftests/mapdev/harness.h $(LIB_HDRS)
 
-TOOLS := mapdev-demo mapdev-bench mapdev-run
+TOOLS := mapdev-demo mapdev-bench mapdev-run mapdev-fuzz
 PRELOAD_SO := $(LIBDIR_B)/libmapdev-preload.so
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 
@@ -143,6 +143,11 @@ $(BUILD)/tools/mapdev-bench: tools/bench/mapdev-bench.c $(LIB_HDRS) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_A) -pthread
+
+$(BUILD)/tools/mapdev-fuzz: tools/fuzz/mapdev-fuzz.c uapi/linux/mapdev.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -pthread
 
 $(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/lib/mapdev/stats.c \
 		tools/lib/mapdev/preload.h

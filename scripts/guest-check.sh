@@ -41,9 +41,16 @@ check_splat() { # check_splat NAME: fail NAME if the kernel complained
 }
 
 : > "$tmp/dmesg.seen"
+# kmemleak, on a kernel that has it: forget what boot left, scan at the end.
+kmemleak=/sys/kernel/debug/kmemleak
+[ -d /sys/kernel/debug/tracing ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+[ -w $kmemleak ] && echo clear > $kmemleak
+nextra=5
+[ -w $kmemleak ] && nextra=6
+
 echo "TAP version 13"
 echo "# mapdev on $kver"
-echo "1..$((ntests + 4))"
+echo "1..$((ntests + nextra))"
 dmesg_new > /dev/null
 
 # The detector must see a splat: plant one and look for it.
@@ -88,6 +95,20 @@ for t in $tests; do
 	fi
 done
 
+# The ioctl fuzzer, bounded in time, from several threads.
+echo "mapdev-check: start fuzz" > /dev/kmsg
+(cd /tmp && "$build/tools/mapdev-fuzz" -s "${MAPDEV_FUZZ_SECONDS:-20}" -t 4) \
+	> "$tmp/out" 2>&1
+rc=$?
+sed 's/^/# /' "$tmp/out"
+if ! check_splat fuzz; then
+	ktap "not ok" "mapdev-fuzz" "kernel splat"
+elif [ $rc -eq 0 ]; then
+	ktap ok "mapdev-fuzz"
+else
+	ktap "not ok" "mapdev-fuzz" "exit=$rc"
+fi
+
 pages=$(cat $sysfs/pages 2>/dev/null)
 objects=$(cat $sysfs/objects 2>/dev/null)
 if [ "$pages" = 0 ] && [ "$objects" = 0 ]; then
@@ -100,5 +121,19 @@ if rmmod mapdev && [ ! -e /dev/mapdev ] && check_splat unload; then
 	ktap ok "unload mapdev.ko"
 else
 	ktap "not ok" "unload mapdev.ko"
+fi
+
+# Objects unreferenced for 5 s and across two scans are leaks.
+if [ -w $kmemleak ]; then
+	sleep 6
+	echo scan > $kmemleak
+	sleep 1
+	echo scan > $kmemleak
+	if grep -q 'unreferenced object' $kmemleak; then
+		sed 's/^/# kmemleak: /' $kmemleak | head -n 60
+		ktap "not ok" "kmemleak finds no leak"
+	else
+		ktap ok "kmemleak finds no leak"
+	fi
 fi
 rm -rf "$tmp"

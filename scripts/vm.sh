@@ -1,15 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh KVER [COMMAND...]: boot Debian's kernel KVER with virtme-ng, the
-# host's root file system read-only inside, and run COMMAND as root in it
-# (an interactive shell without one).  KVM is used only where the CPU
-# offers it; otherwise TCG.  Settings: VM_MEMORY (2G), VM_CPUS (2).
+# vm.sh KERNEL [COMMAND...]: boot a kernel with virtme-ng, the host's root
+# file system read-only inside, and run COMMAND as root in it (an
+# interactive shell without one).  KERNEL is the release of an installed
+# Debian kernel (/boot/vmlinuz-KERNEL) or the path of a kernel image.  KVM
+# is used only where the CPU offers it; otherwise TCG.  Settings:
+# VM_MEMORY (2G), VM_CPUS (2).
 set -eu
 
-kver=$1
+kernel=$1
 shift
-kernel=/boot/vmlinuz-$kver
+[ -f "$kernel" ] || kernel=/boot/vmlinuz-$kernel
 [ -r "$kernel" ] || { echo "vm.sh: no $kernel" >&2; exit 1; }
 
 accel=--disable-kvm

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 /* The layout is the same for 32-bit and 64-bit callers. */
 static_assert(sizeof(struct mapdev_mmap) == MAPDEV_MMAP_SIZE_VER0, "size");

@@ -6,7 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 #define PRIV	(MAP_PRIVATE | MAP_ANONYMOUS)
 #define SHARED	(MAP_SHARED | MAP_ANONYMOUS)

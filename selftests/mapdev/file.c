@@ -10,7 +10,7 @@
 #include <sys/time.h>
 
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 #define RW	(PROT_READ | PROT_WRITE)
 #define NPAGES	16

@@ -11,7 +11,7 @@
 #include <sys/mount.h>
 
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 /* The fds of this process open on /dev/mapdev; the last one in *@fd. */
 static int count_dev_fds(int *fd)

@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 static long mapdev_objects(void)
 {

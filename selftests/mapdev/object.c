@@ -6,7 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 FIXTURE(object) {
 	int fd;

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 FIXTURE(private) {
 	int fd;

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "helpers.h"
-#include "kselftest_harness.h"
+#include "harness.h"
 
 FIXTURE(shared) {
 	int fd;

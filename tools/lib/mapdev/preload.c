@@ -120,7 +120,10 @@ PRELOAD_API void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 
 /* glibc exports both; off_t is 64 bits wide on x86-64. */
 PRELOAD_API void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
-			 off_t off) __attribute__((alias("mmap")));
+			 off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
 
 PRELOAD_API int munmap(void *addr, size_t len)
 {

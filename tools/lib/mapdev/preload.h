@@ -6,6 +6,8 @@
 #ifndef LIBMAPDEV_PRELOAD_H
 #define LIBMAPDEV_PRELOAD_H
 
+#include <assert.h>
+
 /* "1": calls mapdev refuses, or all calls when there is no device, go native. */
 #define MAPDEV_ENV_FALLBACK	"MAPDEV_PRELOAD_FALLBACK"
 /* "1": each process prints its own counts on stderr when it exits. */
@@ -24,8 +26,8 @@ struct mapdev_preload_stats {
 	unsigned long by_errno[MAPDEV_STATS_NERRNO];
 };
 
-_Static_assert(sizeof(struct mapdev_preload_stats) <= MAPDEV_STATS_SIZE,
-	       "the counters fit their file");
+static_assert(sizeof(struct mapdev_preload_stats) <= MAPDEV_STATS_SIZE,
+	      "the counters fit their file");
 
 /* Write one line with @s's counts to @fd, prefixed with @who. */
 void mapdev_stats_print(int fd, const char *who,
