@@ -10,6 +10,7 @@
 #   make check              everything, on every kernel of the matrix, in VMs
 #   make demo | vm | bench  see README.md
 
+VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KVER	?= $(shell uname -r)
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	?= $(CURDIR)/build
@@ -62,7 +63,8 @@ MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
 	       uapi/linux/mapdev.h
 
 .PHONY: all modules lib tools selftests clean check checkpatch sparse demo \
-	vm bench headers_check install uninstall
+	vm bench headers_check install uninstall modules_install dkms \
+	dkms_install dkms_uninstall
 
 all: modules lib tools selftests
 
@@ -237,8 +239,16 @@ vm:
 
 VM_KVER ?= $(lastword $(KERNELS))
 
-# The library, its headers, pkg-config file and man pages; PREFIX, DESTDIR.
+# Installing on a dev box (as root): the module for KVER, a udev rule for
+# the node's mode, the library, its headers, pkg-config file and man pages,
+# the tools.  PREFIX, DESTDIR; the module honours INSTALL_MOD_PATH and
+# INSTALL_MOD_DIR as Kbuild's modules_install does.  Nothing is rebuilt
+# here: run make first.
 BINDIR	?= $(PREFIX)/bin
+UDEVDIR	?= /etc/udev/rules.d
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= updates
+MODULE_DEST := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/mapdev.ko
 LIB_MANS := $(wildcard tools/lib/mapdev/man/*.3)
 INSTALLED := $(LIBDIR)/libmapdev.so.$(LIB_VERSION) $(LIBDIR)/$(LIB_SONAME) \
 	$(LIBDIR)/libmapdev.so $(LIBDIR)/libmapdev.a \
@@ -247,25 +257,67 @@ INSTALLED := $(LIBDIR)/libmapdev.so.$(LIB_VERSION) $(LIBDIR)/$(LIB_SONAME) \
 	$(INCLUDEDIR)/linux/mapdev.h $(MANDIR)/man1/mapdev-run.1 \
 	$(addprefix $(MANDIR)/man3/,$(notdir $(LIB_MANS)))
 
-install: lib tools
+modules_install:
+	$(Q)test -f $(KBUILD_OUT)/module/mapdev.ko || \
+		{ echo "No $(KBUILD_OUT)/module/mapdev.ko: run make KVER=$(KVER) first"; exit 1; }
+	$(Q)install -D -m 0644 $(KBUILD_OUT)/module/mapdev.ko $(MODULE_DEST)
+	$(Q)if [ -z "$(INSTALL_MOD_PATH)" ]; then depmod -a $(KVER); fi
+
+install: lib tools modules_install
 	$(Q)install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
-		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BINDIR)
-	$(Q)install -m 0755 $(PRELOAD_SO) $(DESTDIR)$(LIBDIR)/
-	$(Q)install -m 0755 $(BUILD)/tools/mapdev-run $(DESTDIR)$(BINDIR)/
-	$(Q)install -m 0644 tools/mapdev-run/mapdev-run.1 $(DESTDIR)$(MANDIR)/man1/
-	$(Q)install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(UDEVDIR)
+	$(Q)install -m 0644 scripts/60-mapdev.rules $(DESTDIR)$(UDEVDIR)/
+	$(Q)install -m 0755 $(LIB_SO) $(PRELOAD_SO) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf libmapdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	$(Q)ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libmapdev.so
 	$(Q)install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(Q)install -m 0755 $(BUILD)/tools/mapdev-run $(DESTDIR)$(BINDIR)/
 	$(Q)install -m 0644 tools/lib/mapdev/mapdev.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 0644 uapi/linux/mapdev.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	$(Q)install -m 0644 $(LIB_MANS) $(DESTDIR)$(MANDIR)/man3/
-	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+	$(Q)install -m 0644 tools/mapdev-run/mapdev-run.1 $(DESTDIR)$(MANDIR)/man1/
+	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; \
+		udevadm control --reload 2>/dev/null || true; fi
 
+# Removes exactly what install put there.
 uninstall:
-	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED)) \
+		$(DESTDIR)$(UDEVDIR)/60-mapdev.rules $(MODULE_DEST)
+	$(Q)-rmdir $(dir $(MODULE_DEST)) 2>/dev/null
+	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; depmod -a $(KVER); fi
+
+# DKMS.  "make dkms" builds the module through DKMS for every kernel of the
+# matrix, in a DKMS tree inside the build directory (no key is made, nothing
+# is signed, the system's DKMS is not touched).  "make dkms_install"
+# registers it with the system's DKMS, for KVER and every later kernel.
+DKMS_FILES := Kbuild dkms.conf module uapi
+DKMS_PRIVATE := --dkmstree $(BUILD)/dkms/tree --sourcetree $(BUILD)/dkms/src
+
+dkms:
+	$(Q)rm -rf $(BUILD)/dkms
+	$(Q)mkdir -p $(BUILD)/dkms/tree $(BUILD)/dkms/src/mapdev-$(VERSION)
+	$(Q)cp -r $(DKMS_FILES) $(BUILD)/dkms/src/mapdev-$(VERSION)/
+	$(Q)dkms add -m mapdev -v $(VERSION) $(DKMS_PRIVATE) > /dev/null
+	$(Q)set -e; for k in $(KERNELS); do \
+		sign_file=/nonexistent dkms build -m mapdev -v $(VERSION) -k $$k \
+			$(DKMS_PRIVATE) > $(BUILD)/dkms/build-$$k.log 2>&1 || \
+			{ cat $(BUILD)/dkms/build-$$k.log; exit 1; }; \
+		ls $(BUILD)/dkms/tree/mapdev/$(VERSION)/$$k/*/module/mapdev.ko* > /dev/null; \
+		echo "dkms: built mapdev $(VERSION) for $$k"; \
+	done
+
+dkms_install:
+	$(Q)rm -rf /usr/src/mapdev-$(VERSION)
+	$(Q)mkdir -p /usr/src/mapdev-$(VERSION)
+	$(Q)cp -r $(DKMS_FILES) /usr/src/mapdev-$(VERSION)/
+	$(Q)dkms add -m mapdev -v $(VERSION)
+	$(Q)dkms install -m mapdev -v $(VERSION) -k $(KVER)
+
+dkms_uninstall:
+	$(Q)-dkms remove -m mapdev -v $(VERSION) --all
+	$(Q)rm -rf /usr/src/mapdev-$(VERSION)
 
 clean:
 	rm -rf $(BUILD)

@@ -121,6 +121,7 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	struct inode *inode;
 	LIST_HEAD(dead);
 
+	/* cache->lock: the list of entries. */
 	spin_lock(&cache->lock);
 	file = mapdev_anon_lookup(cache, &dead);
 	spin_unlock(&cache->lock);
@@ -147,6 +148,7 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	mmgrab(current->mm);
 	new->mm = current->mm;
 	new->file = get_file(file);
+	/* cache->lock: the list of entries. */
 	spin_lock(&cache->lock);
 	/* Another thread of this mm may have made one meanwhile: use it. */
 	found = mapdev_anon_lookup(cache, &dead);
@@ -190,6 +192,7 @@ void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
 	struct file *file;
 	LIST_HEAD(dead);
 
+	/* cache->lock: the list of entries. */
 	spin_lock(&cache->lock);
 	file = mapdev_anon_lookup(cache, &dead);
 	spin_unlock(&cache->lock);
@@ -229,6 +232,7 @@ static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 	for (tries = 0; tries < MAPDEV_ANON_TRIES && ret == -EEXIST; tries++) {
 		unsigned long where;
 
+		/* mmap_lock for reading: the VMA tree being searched. */
 		if (mmap_read_lock_killable(mm)) {
 			ret = -EINTR;
 			break;

@@ -126,6 +126,7 @@ static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *or
 {
 	struct mapdev_wrap *wrap;
 
+	/* mapdev_wraps_lock: the list of wrappers. */
 	mutex_lock(&mapdev_wraps_lock);
 	list_for_each_entry(wrap, &mapdev_wraps, node)
 		if (wrap->orig == orig)
@@ -267,6 +268,7 @@ static int mapdev_file_wrap(struct file *file, unsigned long start,
 	struct vm_area_struct *vma;
 	int err = 0;
 
+	/* mmap_lock for writing: the VMAs, their vm_ops and vm_flags. */
 	mmap_write_lock(mm);
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end)) {
@@ -309,6 +311,7 @@ static void mapdev_populate(unsigned long start, unsigned long len)
 	struct page *pages[MAPDEV_POPULATE_BATCH];
 	struct mm_struct *mm = current->mm;
 
+	/* mmap_lock for reading: find_vma() and get_user_pages() need it. */
 	mmap_read_lock(mm);
 	while (addr < end) {
 		struct vm_area_struct *vma = find_vma(mm, addr);

@@ -48,9 +48,9 @@ run() {
 	fi
 }
 
-# A module build that prints a warning fails.
+# build_module KVER [KDIR]: a module build that prints a warning fails.
 build_module() {
-	make -s modules KVER="$1" > "$logs/build-$1.log" 2>&1 &&
+	make -s modules KVER="$1" ${2:+KDIR="$2"} > "$logs/build-$1.log" 2>&1 &&
 		! grep -i 'warning' "$logs/build-$1.log"
 }
 
@@ -97,30 +97,51 @@ run "uapi header compiles alone (c90, -m32/-m64)" make -s headers_check
 run "checkpatch --strict" make -s checkpatch
 run "sparse C=2" make -s sparse KERNELS="$kernels"
 
-for k in $kernels; do
-	echo "# kernel $k"
-	log=$logs/vm-$k.log
-	timeout 1800 scripts/vm.sh "$k" sh "$PWD/scripts/guest-check.sh" \
+# vm_check KERNEL NAME: run the guest checks in a VM of KERNEL (a release
+# or an image) and add its test cases to the totals.  The selftests' own
+# (indented) lines count, and the runner's other lines; a selftest binary's
+# summary line counts only when it adds a failure its cases do not show:
+# a splat or a crash.
+vm_check() {
+	echo "# kernel $2"
+	log=$logs/vm-$(echo "$2" | tr -c 'A-Za-z0-9.\n' '_').log
+	timeout 3600 scripts/vm.sh "$1" sh "$PWD/scripts/guest-check.sh" \
 		"$BUILD" > "$log" 2>&1
 	cat "$log"
-	# Count test cases: the selftests' own (indented) lines and the
-	# runner's other lines.  A selftest binary's summary line counts only
-	# when it adds a failure its cases do not show: a splat or a crash.
 	if ! grep -Eq '^ *(not )?ok [0-9]+ ' "$log"; then
-		echo "# kernel $k: the VM reported nothing"
+		echo "# kernel $2: the VM reported nothing"
 		fail=$((fail + 1))
-		continue
+		return
 	fi
 	grep -E '^ *(not )?ok [0-9]+ ' "$log" |
 		grep -Ev '^ok [0-9]+ selftests: |^not ok [0-9]+ selftests: .*exit=1$' \
-		> "$logs/cases-$k"
-	s=$(grep -c '# SKIP' "$logs/cases-$k")
-	f=$(grep -Ec '^ *not ok ' "$logs/cases-$k")
-	p=$(grep -Ec '^ *ok ' "$logs/cases-$k")
+		> "$log.cases"
+	s=$(grep -c '# SKIP' "$log.cases")
+	f=$(grep -Ec '^ *not ok ' "$log.cases")
+	p=$(grep -Ec '^ *ok ' "$log.cases")
 	pass=$((pass + p - s))
 	skip=$((skip + s))
 	fail=$((fail + f))
+}
+
+for k in $kernels; do
+	vm_check "$k" "$k"
 done
+
+# The debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak), built once per
+# machine and cached; MAPDEV_DEBUG_KERNEL=0 leaves it out.
+if [ "${MAPDEV_DEBUG_KERNEL:-1}" != 0 ]; then
+	if scripts/debug-kernel.sh > "$logs/debug-tree" 2> "$logs/debug-kernel.log"; then
+		host_result ok "debug kernel: $(tail -n 1 "$logs/debug-kernel.log")"
+		tree=$(cat "$logs/debug-tree")
+		dkver=$(make -s -C "$tree" kernelrelease)
+		run "build mapdev.ko for the debug kernel $dkver at W=1" \
+			build_module "$dkver" "$tree"
+		VM_MEMORY=3G vm_check "$tree/arch/x86/boot/bzImage" "debug $dkver"
+	else
+		host_result "not ok" "build the debug kernel" "$logs/debug-kernel.log"
+	fi
+fi
 
 echo "# $skip skipped"
 echo "$pass passed, $fail failed"

@@ -8,6 +8,7 @@
 set -u
 
 build=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
 kver=$(uname -r)
 ko=$build/kernel/$kver/module/mapdev.ko
 sysfs=/sys/class/misc/mapdev
@@ -46,7 +47,8 @@ kmemleak=/sys/kernel/debug/kmemleak
 [ -d /sys/kernel/debug/tracing ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 [ -w $kmemleak ] && echo clear > $kmemleak
 nextra=5
-[ -w $kmemleak ] && nextra=6
+[ -w $kmemleak ] && nextra=$((nextra + 1))
+[ -d /lib/modules/$kver/kernel ] && nextra=$((nextra + 1))
 
 echo "TAP version 13"
 echo "# mapdev on $kver"
@@ -121,6 +123,34 @@ if rmmod mapdev && [ ! -e /dev/mapdev ] && check_splat unload; then
 	ktap ok "unload mapdev.ko"
 else
 	ktap "not ok" "unload mapdev.ko"
+fi
+
+# make install on this "dev box" (the VM's overlays), modprobe, use,
+# make uninstall: nothing may be left behind.  Debian's kernels only.
+install_cycle() {
+	snap() {
+		find /usr/local /etc/udev/rules.d "/lib/modules/$kver" -xdev \
+			2>/dev/null | sort
+	}
+	snap > "$tmp/before"
+	make -s -C "$src" install KVER="$kver" BUILD="$build" &&
+	modprobe mapdev && [ "$(stat -c %a /dev/mapdev)" = 666 ] &&
+	/usr/local/bin/mapdev-run --stats -- python3 -c \
+		'import mmap; m = mmap.mmap(-1, 1 << 20); m[:2] = b"ok"; print(m[:2])' &&
+	grep -q mapdev.ko "/lib/modules/$kver/modules.dep" &&
+	rmmod mapdev &&
+	make -s -C "$src" uninstall KVER="$kver" BUILD="$build" &&
+	snap > "$tmp/after" &&
+	diff "$tmp/before" "$tmp/after"
+}
+if [ -d "/lib/modules/$kver/kernel" ]; then
+	if install_cycle > "$tmp/out" 2>&1 && check_splat install; then
+		sed 's/^/# /' "$tmp/out"
+		ktap ok "make install, modprobe, use, make uninstall leaves nothing"
+	else
+		sed 's/^/# /' "$tmp/out"
+		ktap "not ok" "make install, modprobe, use, make uninstall leaves nothing"
+	fi
 fi
 
 # Objects unreferenced for 5 s and across two scans are leaks.

@@ -7,12 +7,15 @@
 # pinned, low-priority apt source so that nothing else is upgraded.
 set -eu
 
-# Packages by purpose.  Kernel images and headers are the matrix.
+# Packages by purpose: the kernel matrix (images and headers), the build,
+# the VMs, the real programs the interposer is proven on, and what building
+# the debug kernel needs.
 pkgs="make gcc gcc-multilib libc6-dev kmod sparse xz-utils
       linux-image-amd64 linux-headers-amd64
       linux-image-6.12-amd64 linux-headers-6.12-amd64
       linux-source-6.12 qemu-system-x86 busybox-static
-      sqlite3 git python3 zstd lz4 perl pkgconf man-db e2fsprogs"
+      sqlite3 git python3 zstd lz4 perl pkgconf man-db e2fsprogs
+      flex bison bc libelf-dev libssl-dev cpio"
 
 missing=
 for p in $pkgs; do
