@@ -237,7 +237,8 @@ static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 			ret = -EINTR;
 			break;
 		}
-		where = mapdev_get_unmapped_area(addr, len, flags);
+		/* As do_mmap(): the search is for whole pages. */
+		where = mapdev_get_unmapped_area(addr, PAGE_ALIGN(len), flags);
 		mmap_read_unlock(mm);
 		/*
 		 * do_mmap() raises a hint below mmap_min_addr, which a module

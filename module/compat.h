@@ -92,7 +92,10 @@ static inline unsigned long mapdev_get_unmapped_area(unsigned long addr,
 						     unsigned long len,
 						     unsigned long flags)
 {
-#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#if KERNEL_VERSION(6, 19, 0) <= LINUX_VERSION_CODE
+	/* 6.19: "mm: Consistently use current->mm in mm_get_unmapped_area()" */
+	return mm_get_unmapped_area(NULL, addr, len, 0, flags);
+#elif KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 	/* 6.10: mm_get_unmapped_area() replaced the export of get_unmapped_area() */
 	return mm_get_unmapped_area(current->mm, NULL, addr, len, 0, flags);
 #else

@@ -95,6 +95,7 @@ run "libmapdev exports only its three functions, soname libmapdev.so.1" lib_expo
 run "make install/uninstall with DESTDIR, pkg-config, man pages" install_roundtrip
 run "uapi header compiles alone (c90, -m32/-m64)" make -s headers_check
 run "checkpatch --strict" make -s checkpatch
+run "dkms build for $kernels(private DKMS tree)" make -s dkms KERNELS="$kernels"
 run "sparse C=2" make -s sparse KERNELS="$kernels"
 
 # vm_check KERNEL NAME: run the guest checks in a VM of KERNEL (a release
@@ -127,6 +128,30 @@ vm_check() {
 for k in $kernels; do
 	vm_check "$k" "$k"
 done
+
+# newest_build: mapdev.ko for Debian's newest kernel, in the trixie root.
+newest_build() {
+	scripts/newest-kernel.sh build "$PWD" > "$logs/build-newest.log" 2>&1 &&
+		! grep -i 'warning' "$logs/build-newest.log"
+}
+
+# Debian's newest kernel (trixie-backports), built with trixie's gcc-14 in
+# a debootstrapped trixie root and booted from that root; MAPDEV_NEWEST_KERNEL=0
+# leaves it out.
+if [ "${MAPDEV_NEWEST_KERNEL:-1}" != 0 ]; then
+	if scripts/newest-kernel.sh info > "$logs/newest" 2> "$logs/newest.log"; then
+		read -r nroot nkver < "$logs/newest"
+		host_result ok "trixie root with Debian's newest kernel, $nkver"
+		run "build mapdev.ko for $nkver with gcc-14 at W=1" newest_build
+		run "dkms build for $nkver (in the trixie root)" \
+			scripts/newest-kernel.sh dkms "$PWD"
+		VM_ROOT=$nroot VM_SHARE=$PWD vm_check "$nroot/boot/vmlinuz-$nkver" \
+			"$nkver (trixie root)"
+	else
+		host_result "not ok" "a trixie root with Debian's newest kernel" \
+			"$logs/newest.log"
+	fi
+fi
 
 # The debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak), built once per
 # machine and cached; MAPDEV_DEBUG_KERNEL=0 leaves it out.

@@ -33,12 +33,10 @@ tar xJf "$tar" -C "$cache/$key"
 cd "$tree"
 
 log "configuring: virtme-ng's minimal config + $frag"
-vng --kconfig --config "$frag" >&2
-# vng's own fragment asks for DWARF debug info last; a choice cannot be
-# overridden by another fragment, so set it here.
-./scripts/config --disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
-	--disable DEBUG_INFO_DWARF4 --disable DEBUG_INFO_DWARF5 \
-	--enable DEBUG_INFO_NONE
+vng --kconfig >&2
+# Merged after vng's own settings (DWARF debug info among them), so that
+# the fragment has the last word.
+./scripts/kconfig/merge_config.sh -m .config "$frag" >&2
 make -s olddefconfig >&2
 
 # Every option of the fragment must have landed as asked.

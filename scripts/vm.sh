@@ -6,7 +6,8 @@
 # interactive shell without one).  KERNEL is the release of an installed
 # Debian kernel (/boot/vmlinuz-KERNEL) or the path of a kernel image.  KVM
 # is used only where the CPU offers it; otherwise TCG.  Settings:
-# VM_MEMORY (2G), VM_CPUS (2).
+# VM_MEMORY (2G), VM_CPUS (2); VM_ROOT, a root file system to boot instead
+# of the host's, with VM_SHARE, a host directory shown at the same path.
 set -eu
 
 kernel=$1
@@ -17,6 +18,10 @@ shift
 accel=--disable-kvm
 if [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then
 	accel=
+fi
+if [ -n "${VM_ROOT:-}" ]; then
+	accel="$accel --root $VM_ROOT"
+	[ -n "${VM_SHARE:-}" ] && accel="$accel --rodir $VM_SHARE=$VM_SHARE"
 fi
 
 if [ $# -eq 0 ]; then

@@ -56,6 +56,22 @@ TEST_F(anon, private_zero_filled_and_writable)
 	ASSERT_EQ(0, variant->m->munmap(p, len));
 }
 
+/* A length that is not a multiple of the page size maps whole pages. */
+TEST_F(anon, unaligned_length)
+{
+	char *p = variant->m->mmap(NULL, self->page + 1, RW, PRIV, -1, 0);
+	char *s = variant->m->mmap(NULL, 2 * self->page - 7, RW, SHARED, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE(MAP_FAILED, s);
+	EXPECT_EQ(0, ((uintptr_t)p | (uintptr_t)s) & (self->page - 1));
+	EXPECT_EQ(0, probe_write(p + 2 * self->page - 1, 1));
+	EXPECT_EQ(0, probe_write(s + 2 * self->page - 1, 1));
+	EXPECT_EQ(2, maps_count(p, 2 * self->page) + maps_count(s, 2 * self->page));
+	EXPECT_EQ(0, variant->m->munmap(p, self->page + 1));
+	EXPECT_EQ(0, variant->m->munmap(s, 2 * self->page - 7));
+}
+
 TEST_F(anon, maps_permissions)
 {
 	char *p = variant->m->mmap(NULL, self->page, RW, PRIV, -1, 0);

@@ -78,9 +78,9 @@ static void mapdev_evict_inode(struct inode *inode)
 	atomic_long_dec(&mapdev_objects);
 }
 
+/* An object has no name: its last iput() evicts it (generic_drop_inode()). */
 static const struct super_operations mapdev_sops = {
 	.statfs		= simple_statfs,
-	.drop_inode	= generic_delete_inode,
 	.evict_inode	= mapdev_evict_inode,
 };
 
@@ -112,7 +112,15 @@ static struct file_system_type mapdev_fs_type = {
 int mapdev_object_init(void)
 {
 	mapdev_mnt = kern_mount(&mapdev_fs_type);
-	return PTR_ERR_OR_ZERO(mapdev_mnt);
+	if (IS_ERR(mapdev_mnt))
+		return PTR_ERR(mapdev_mnt);
+	/*
+	 * Anonymous memory through mapdev is a mapping of a file on this
+	 * mount, and PROT_EXEC must work on it as on native anonymous memory
+	 * (newer kernels make pseudo filesystems noexec by default).
+	 */
+	mapdev_mnt->mnt_sb->s_iflags &= ~SB_I_NOEXEC;
+	return 0;
 }
 
 /**
@@ -196,7 +204,7 @@ struct folio *mapdev_object_folio(struct address_space *mapping,
 		if (folio)
 			return folio;
 
-		folio = filemap_alloc_folio(gfp | __GFP_ZERO, 0);
+		folio = folio_alloc(gfp | __GFP_ZERO, 0);
 		if (!folio)
 			return ERR_PTR(-ENOMEM);
 		__folio_mark_uptodate(folio);
