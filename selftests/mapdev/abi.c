@@ -191,6 +191,30 @@ TEST_F(abi, munmap_rules)
 	munmap(p, 2 * self->page);
 }
 
+/*
+ * The kernel writes back @addr and nothing else: every other byte of the
+ * request, the tail past the size it knows included, is as the caller
+ * left it (no kernel memory reaches userspace).  GET_SIZE writes 8 bytes.
+ */
+TEST_F(abi, copies_out_only_addr)
+{
+	struct mmap_ext before;
+	unsigned char size[16];
+
+	self->ext.req.size = sizeof(self->ext);
+	memcpy(&before, &self->ext, sizeof(before));
+	ASSERT_EQ(0, do_mmap(self->dev, &self->ext));
+	EXPECT_NE(0, self->ext.req.addr);
+	EXPECT_EQ(0, munmap((void *)(uintptr_t)self->ext.req.addr, self->page));
+	self->ext.req.addr = before.req.addr;
+	EXPECT_EQ(0, memcmp(&before, &self->ext, sizeof(before)));
+
+	memset(size, 0xa5, sizeof(size));
+	ASSERT_EQ(0, ioctl(self->dev, MAPDEV_IOC_GET_SIZE, size));
+	EXPECT_TRUE(all_bytes(size, 0, 8));
+	EXPECT_TRUE(all_bytes(size + 8, 0xa5, 8));
+}
+
 /* Any open of the device serves mapping requests; none is consumed. */
 TEST_F(abi, any_open_maps)
 {

@@ -112,6 +112,47 @@ TEST_F(anon, private_copy_on_write_across_fork)
 	ASSERT_EQ(0, variant->m->munmap(p, 2 * self->page));
 }
 
+/*
+ * After fork, parent and child each map private memory at the same
+ * address (through the same open of /dev/mapdev, inherited): neither can
+ * see the other's, as with native memory.
+ */
+TEST_F(anon, processes_do_not_share_private_memory)
+{
+	char *base = free_range(self->page);
+	int to_child[2], status;
+	char *p, c;
+	pid_t pid;
+
+	ASSERT_NE(NULL, base);
+	ASSERT_EQ(0, pipe(to_child));
+	/* The library opens the device before the fork: both use that fd. */
+	variant->m->munmap(base, self->page);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		p = variant->m->mmap(base, self->page, RW,
+				     PRIV | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p != base || p[0] != 0)
+			_exit(1);
+		p[0] = 'c';
+		/* Wait until the parent has written its own. */
+		if (read(to_child[0], &c, 1) != 1 || p[0] != 'c')
+			_exit(2);
+		_exit(0);
+	}
+	p = variant->m->mmap(base, self->page, RW, PRIV | MAP_FIXED_NOREPLACE,
+			     -1, 0);
+	ASSERT_EQ(base, p);
+	EXPECT_EQ(0, p[0]);
+	p[0] = 'p';
+	ASSERT_EQ(1, write(to_child[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ('p', p[0]);
+	variant->m->munmap(p, self->page);
+}
+
 TEST_F(anon, shared_across_fork)
 {
 	char *p = variant->m->mmap(NULL, 2 * self->page, RW, SHARED, -1, 0);
