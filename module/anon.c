@@ -108,6 +108,22 @@ static struct file *mapdev_anon_lookup(struct mapdev_anon_cache *cache,
 	return file;
 }
 
+/* mapdev_anon_lookup() under the lock; the dead entries freed after. */
+static struct file *mapdev_anon_find(struct mapdev_anon_cache *cache)
+{
+	struct mapdev_anon *anon, *next;
+	struct file *file;
+	LIST_HEAD(dead);
+
+	/* cache->lock: the list of entries. */
+	spin_lock(&cache->lock);
+	file = mapdev_anon_lookup(cache, &dead);
+	spin_unlock(&cache->lock);
+	list_for_each_entry_safe(anon, next, &dead, node)
+		mapdev_anon_free(anon);
+	return file;
+}
+
 /*
  * The current mm's private object, with a reference, created on first
  * use.  The cache keeps it while this open of /dev/mapdev and the mm live,
@@ -121,12 +137,7 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	struct inode *inode;
 	LIST_HEAD(dead);
 
-	/* cache->lock: the list of entries. */
-	spin_lock(&cache->lock);
-	file = mapdev_anon_lookup(cache, &dead);
-	spin_unlock(&cache->lock);
-	list_for_each_entry_safe(anon, next, &dead, node)
-		mapdev_anon_free(anon);
+	file = mapdev_anon_find(cache);
 	if (file)
 		return file;
 
@@ -188,16 +199,8 @@ err_free:
 void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
 			  unsigned long len)
 {
-	struct mapdev_anon *anon, *next;
-	struct file *file;
-	LIST_HEAD(dead);
+	struct file *file = mapdev_anon_find(cache);
 
-	/* cache->lock: the list of entries. */
-	spin_lock(&cache->lock);
-	file = mapdev_anon_lookup(cache, &dead);
-	spin_unlock(&cache->lock);
-	list_for_each_entry_safe(anon, next, &dead, node)
-		mapdev_anon_free(anon);
 	if (!file)
 		return;
 	truncate_inode_pages_range(file->f_mapping, addr,

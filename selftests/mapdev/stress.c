@@ -462,6 +462,12 @@ static int cg_write(const char *cg, const char *file, const char *val)
 	return n == (int)strlen(val) ? 0 : -1;
 }
 
+/* The most the per-CPU memcg charge stocks can hold: 64 pages a CPU. */
+static long long stock_slack(void)
+{
+	return 64LL * sysconf(_SC_PAGESIZE) * sysconf(_SC_NPROCESSORS_CONF);
+}
+
 /*
  * Put a child in a new memory cgroup of @cg_name with memory.max 16M, have
  * it map 64 MiB of shared memory with @m and touch it all, and wait for it.
@@ -509,8 +515,8 @@ static long long pressure(const char *cg, const struct mapper *m)
  * there maps more shared memory than the limit and touches it all, natively
  * and through mapdev.  It is killed or gets an error; the kernel stays
  * healthy (the runner checks dmesg); the cgroup's usage returns to zero,
- * or to no more than what the native run leaves (the kernel keeps a few
- * objects of an OOM-killed task charged a while: measured, not guessed).
+ * or to what the native run leaves, give or take the charge stocks (the
+ * kernel keeps a few objects of an OOM-killed task charged a while).
  */
 TEST_F(stress, memcg_pressure)
 {
@@ -536,7 +542,13 @@ TEST_F(stress, memcg_pressure)
 	       native, mapdev);
 	ASSERT_LE(0, native);
 	ASSERT_LE(0, mapdev);
-	EXPECT_LE(mapdev, native);
+	/*
+	 * What stays charged after the kill is kernel objects, plus what
+	 * the per-CPU charge stocks still hold (MEMCG_CHARGE_BATCH, 64
+	 * pages per CPU), which varies from run to run; a leak of the
+	 * mapping's own pages (16 MiB were charged) is far larger.
+	 */
+	EXPECT_LE(mapdev, native + stock_slack());
 	EXPECT_EQ(self->pages0, mapdev_pages());
 }
 

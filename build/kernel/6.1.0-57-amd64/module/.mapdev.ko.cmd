@@ -1,1 +1,0 @@
-cmd_/work/main/build/kernel/6.1.0-57-amd64/module/mapdev.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/build/kernel/6.1.0-57-amd64/module/mapdev.ko /work/main/build/kernel/6.1.0-57-amd64/module/mapdev.o /work/main/build/kernel/6.1.0-57-amd64/module/mapdev.mod.o;  true

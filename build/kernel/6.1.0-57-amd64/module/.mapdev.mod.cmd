@@ -1,1 +1,0 @@
-cmd_/work/main/build/kernel/6.1.0-57-amd64/module/mapdev.mod := printf '%s\n'   main.o object.o vm.o anon.o file.o map.o ioctl.o | awk '!x[$$0]++ { print("/work/main/build/kernel/6.1.0-57-amd64/module/"$$0) }' > /work/main/build/kernel/6.1.0-57-amd64/module/mapdev.mod

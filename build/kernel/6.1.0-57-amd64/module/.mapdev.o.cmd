@@ -1,1 +1,0 @@
-cmd_/work/main/build/kernel/6.1.0-57-amd64/module/mapdev.o := ld -m elf_x86_64 -z noexecstack --no-warn-rwx-segments   -r -o /work/main/build/kernel/6.1.0-57-amd64/module/mapdev.o @/work/main/build/kernel/6.1.0-57-amd64/module/mapdev.mod 

@@ -1,1 +1,0 @@
-savedcmd_/work/main/build/kernel/6.12.117+deb12-amd64/module/mapdev.mod := printf '%s\n'   main.o object.o vm.o anon.o file.o map.o ioctl.o | awk '!x[$$0]++ { print("/work/main/build/kernel/6.12.117+deb12-amd64/module/"$$0) }' > /work/main/build/kernel/6.12.117+deb12-amd64/module/mapdev.mod

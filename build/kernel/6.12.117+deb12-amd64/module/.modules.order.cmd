@@ -1,1 +1,0 @@
-savedcmd_/work/main/build/kernel/6.12.117+deb12-amd64/module/modules.order := {   echo /work/main/build/kernel/6.12.117+deb12-amd64/module/mapdev.o; :; } > /work/main/build/kernel/6.12.117+deb12-amd64/module/modules.order
