@@ -281,11 +281,15 @@ install: lib tools modules_install
 	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; \
 		udevadm control --reload 2>/dev/null || true; fi
 
-# Removes exactly what install put there.
+# Removes exactly what install put there, and the directories it may have
+# made that are empty now.
+INSTALL_DIRS := $(INCLUDEDIR)/linux $(LIBDIR)/pkgconfig $(MANDIR)/man1 \
+	$(MANDIR)/man3
 uninstall:
 	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED)) \
 		$(DESTDIR)$(UDEVDIR)/60-mapdev.rules $(MODULE_DEST)
-	$(Q)-rmdir $(dir $(MODULE_DEST)) 2>/dev/null
+	$(Q)-rmdir $(dir $(MODULE_DEST)) $(addprefix $(DESTDIR),$(INSTALL_DIRS)) \
+		2>/dev/null
 	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; depmod -a $(KVER); fi
 
 # DKMS.  "make dkms" builds the module through DKMS for every kernel of the

@@ -8,6 +8,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
+t0=$(date +%s)
 BUILD=${BUILD:-$PWD/build}
 export BUILD
 logs=$BUILD/logs
@@ -16,6 +17,11 @@ mkdir -p "$logs"
 scripts/install-deps.sh || { echo "check: installing dependencies failed"; exit 1; }
 kernels=$(scripts/kernels.sh | tr "\n" " ")
 [ -n "$kernels" ] || { echo "check: no kernel of the matrix is installed"; exit 1; }
+
+# elapsed WHAT: one comment line with the time since make check began.
+elapsed() {
+	echo "# $1 after $(($(date +%s) - t0)) s"
+}
 
 pass=0
 fail=0
@@ -61,12 +67,15 @@ lib_exports() {
 		readelf -d "$BUILD/lib/libmapdev.so" | grep -q 'SONAME.*libmapdev.so.1'
 }
 
-# make install into a DESTDIR; a program builds against it with pkg-config,
-# shared and static; make uninstall leaves nothing behind.
+# make install into a DESTDIR (the module of the matrix's first kernel: the
+# host's own may have no headers); a program builds against it with
+# pkg-config, shared and static; make uninstall leaves nothing behind.
 install_roundtrip() {
 	dest=$BUILD/destdir
+	k=${kernels%% *}
 	rm -rf "$dest"
-	make -s install DESTDIR="$dest" PREFIX=/usr/local || return 1
+	make -s install DESTDIR="$dest" PREFIX=/usr/local KVER="$k" || return 1
+	[ -f "$dest/lib/modules/$k/updates/mapdev.ko" ] || return 1
 	printf '#include <sys/mman.h>\n#include <mapdev.h>\nint main(void) { return mapdev_mmap(0, 0, 0, 0, -1, 0) == MAP_FAILED ? 0 : 1; }\n' > "$BUILD/use-lib.c"
 	pc="env PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/local/lib/pkgconfig pkg-config"
 	# shellcheck disable=SC2046
@@ -80,12 +89,13 @@ install_roundtrip() {
 	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap mapdev-run; do
 		MANPATH=$dest/usr/local/share/man man -w "$m" > /dev/null || return 1
 	done
-	make -s uninstall DESTDIR="$dest" PREFIX=/usr/local || return 1
+	make -s uninstall DESTDIR="$dest" PREFIX=/usr/local KVER="$k" || return 1
 	left=$(find "$dest" -type f -o -type l)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
 echo "TAP version 13"
+elapsed "dependencies installed"
 echo "# host checks"
 for k in $kernels; do
 	run "build mapdev.ko for $k at W=1" build_module "$k"
@@ -117,6 +127,7 @@ vm_check() {
 	grep -E '^ *(not )?ok [0-9]+ ' "$log" |
 		grep -Ev '^ok [0-9]+ selftests: |^not ok [0-9]+ selftests: .*exit=1$' \
 		> "$log.cases"
+	elapsed "kernel $2 done"
 	s=$(grep -c '# SKIP' "$log.cases")
 	f=$(grep -Ec '^ *not ok ' "$log.cases")
 	p=$(grep -Ec '^ *ok ' "$log.cases")
@@ -142,6 +153,7 @@ if [ "${MAPDEV_NEWEST_KERNEL:-1}" != 0 ]; then
 	if scripts/newest-kernel.sh info > "$logs/newest" 2> "$logs/newest.log"; then
 		read -r nroot nkver < "$logs/newest"
 		host_result ok "trixie root with Debian's newest kernel, $nkver"
+		elapsed "trixie root ready"
 		run "build mapdev.ko for $nkver with gcc-14 at W=1" newest_build
 		run "dkms build for $nkver (in the trixie root)" \
 			scripts/newest-kernel.sh dkms "$PWD"
@@ -158,6 +170,7 @@ fi
 if [ "${MAPDEV_DEBUG_KERNEL:-1}" != 0 ]; then
 	if scripts/debug-kernel.sh > "$logs/debug-tree" 2> "$logs/debug-kernel.log"; then
 		host_result ok "debug kernel: $(tail -n 1 "$logs/debug-kernel.log")"
+		elapsed "debug kernel ready"
 		tree=$(cat "$logs/debug-tree")
 		dkver=$(make -s -C "$tree" kernelrelease)
 		run "build mapdev.ko for the debug kernel $dkver at W=1" \
@@ -168,6 +181,7 @@ if [ "${MAPDEV_DEBUG_KERNEL:-1}" != 0 ]; then
 	fi
 fi
 
+elapsed "make check done"
 echo "# $skip skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -115,8 +115,12 @@ static __thread int armed;
 
 static void on_fault(int sig)
 {
+	static const char msg[] = "mapdev-fuzz: a fault outside poke()\n";
+
 	if (armed)
 		siglongjmp(env, sig);
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -234,11 +238,17 @@ static void fuzz_munmap(unsigned int *seed)
 	memset(&req, 0, sizeof(req));
 	req.size = rand_r(seed) % 8 ? sizeof(req) : (size_t)rand_r(seed) % 64;
 	req.__reserved = rand_r(seed) % 16 ? 0 : 1;
-	/* Unmap only inside the arena (re-reserved after) or nowhere real. */
+	/*
+	 * Unmap only inside the arena (re-reserved after) or nowhere real:
+	 * a range running past the arena's end would unmap the fuzzer.
+	 */
 	if (rand_r(seed) % 2) {
-		req.addr = (uintptr_t)arena + (rand_r(seed) % ARENA_PAGES) * page +
+		size_t pages = rand_r(seed) % 16;
+
+		req.addr = (uintptr_t)arena +
+			   (rand_r(seed) % (ARENA_PAGES - pages)) * page +
 			   (rand_r(seed) % 8 ? 0 : 1);
-		req.length = (rand_r(seed) % 16) * page;
+		req.length = pages * page;
 	} else {
 		req.addr = value(seed) | 0x800000000000ULL;	/* never ours */
 		req.length = value(seed);
