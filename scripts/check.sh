@@ -23,6 +23,21 @@ elapsed() {
 	echo "# $1 after $(($(date +%s) - t0)) s"
 }
 
+# The slow preparations, the debug kernel's build and the trixie root,
+# start now at the lowest priority: they take the CPU time the host checks
+# and the VMs leave idle, and are waited for where their kernels' turn
+# comes.  Each is a no-op when its cache is current.
+if [ "${MAPDEV_DEBUG_KERNEL:-1}" != 0 ]; then
+	nice -n 19 scripts/debug-kernel.sh > "$logs/debug-tree" \
+		2> "$logs/debug-kernel.log" &
+	debug_pid=$!
+fi
+if [ "${MAPDEV_NEWEST_KERNEL:-1}" != 0 ]; then
+	nice -n 19 scripts/newest-kernel.sh info > "$logs/newest" \
+		2> "$logs/newest.log" &
+	newest_pid=$!
+fi
+
 pass=0
 fail=0
 skip=0
@@ -150,7 +165,7 @@ newest_build() {
 # a debootstrapped trixie root and booted from that root; MAPDEV_NEWEST_KERNEL=0
 # leaves it out.
 if [ "${MAPDEV_NEWEST_KERNEL:-1}" != 0 ]; then
-	if scripts/newest-kernel.sh info > "$logs/newest" 2> "$logs/newest.log"; then
+	if wait "$newest_pid"; then
 		read -r nroot nkver < "$logs/newest"
 		host_result ok "trixie root with Debian's newest kernel, $nkver"
 		elapsed "trixie root ready"
@@ -168,7 +183,7 @@ fi
 # The debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak), built once per
 # machine and cached; MAPDEV_DEBUG_KERNEL=0 leaves it out.
 if [ "${MAPDEV_DEBUG_KERNEL:-1}" != 0 ]; then
-	if scripts/debug-kernel.sh > "$logs/debug-tree" 2> "$logs/debug-kernel.log"; then
+	if wait "$debug_pid"; then
 		host_result ok "debug kernel: $(tail -n 1 "$logs/debug-kernel.log")"
 		elapsed "debug kernel ready"
 		tree=$(cat "$logs/debug-tree")

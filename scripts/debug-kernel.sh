@@ -18,12 +18,13 @@ key=$(sha256sum < "$frag" | cut -c1-12)-$version
 cache=${MAPDEV_CACHE:-$HOME/.cache/mapdev}/debug-kernel
 tree=$cache/$key/linux-source-6.12
 
+log() { echo "debug-kernel: $*" >&2; }
+
 if [ -f "$tree/.mapdev-built" ]; then
+	log "$(cat "$tree/.mapdev-built"), cached in $cache/$key"
 	echo "$tree"
 	exit 0
 fi
-
-log() { echo "debug-kernel: $*" >&2; }
 
 # Older builds (another fragment or source version) are not needed.
 rm -rf "$cache"
@@ -58,6 +59,6 @@ jobs=$(nproc)
 log "building bzImage and modules with $jobs jobs (about 15 minutes on 2 cores)"
 start=$(date +%s)
 make -s -j"$jobs" bzImage modules >&2
-log "built in $(($(date +%s) - start)) s"
-touch .mapdev-built
+echo "built in $(($(date +%s) - start)) s" > .mapdev-built
+log "$(cat .mapdev-built)"
 echo "$tree"
