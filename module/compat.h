@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Bridges between the kernel APIs mapdev is built against (Debian's 6.1 and
- * 6.12).  Each branch names the release and the upstream change it bridges;
- * nothing else in the module tests a kernel version.
+ * Bridges between the kernel APIs mapdev is built against (Debian's 6.1,
+ * 6.12 and newest, 7.3).  Each branch names the release and the upstream
+ * change it bridges; nothing else in the module tests a kernel version.
  */
 #ifndef MAPDEV_COMPAT_H
 #define MAPDEV_COMPAT_H
