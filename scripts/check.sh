@@ -184,7 +184,7 @@ fi
 # machine and cached; MAPDEV_DEBUG_KERNEL=0 leaves it out.
 if [ "${MAPDEV_DEBUG_KERNEL:-1}" != 0 ]; then
 	if wait "$debug_pid"; then
-		host_result ok "debug kernel: $(tail -n 1 "$logs/debug-kernel.log")"
+		host_result ok "$(tail -n 1 "$logs/debug-kernel.log")"
 		elapsed "debug kernel ready"
 		tree=$(cat "$logs/debug-tree")
 		dkver=$(make -s -C "$tree" kernelrelease)
