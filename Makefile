@@ -49,7 +49,8 @@ LIB_HDRS := tools/lib/mapdev/mapdev.h uapi/linux/mapdev.h
 USER_CFLAGS = $(CFLAGS) $(WARN) -Iuapi -Itools/lib/mapdev
 M32	:= -m32 -D_FILE_OFFSET_BITS=64
 
-SELFTESTS := object shared private module abi anon file errors lib stress
+SELFTESTS := object shared private module abi anon file errors lib stress \
+	     limits hwpoison
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
 		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS)) \
 		 $(BUILD)/selftests/preload

@@ -144,7 +144,9 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
-	inode = mapdev_object_create(true);
+	/* Its size is the whole address space and never changes. */
+	inode = mapdev_object_create(MAPDEV_OBJ_RECLAIMABLE |
+				     MAPDEV_OBJ_FIXED_SIZE);
 	if (IS_ERR(inode)) {
 		file = ERR_CAST(inode);
 		goto err_free;
@@ -176,7 +178,7 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	return file;
 
 err_iput:
-	iput(inode);
+	mapdev_object_put(inode);
 err_free:
 	kfree(new);
 	return file;
@@ -243,20 +245,21 @@ static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 		/* As do_mmap(): the search is for whole pages. */
 		where = mapdev_get_unmapped_area(addr, PAGE_ALIGN(len), flags);
 		mmap_read_unlock(mm);
+		if (IS_ERR_VALUE(where))
+			ret = where;
+		else
+			ret = vm_mmap(file, where, len, prot,
+				      flags | MAP_FIXED_NOREPLACE, where);
 		/*
 		 * do_mmap() raises a hint below mmap_min_addr, which a module
 		 * cannot read; a hint is only a hint, so drop it instead.
+		 * Before 6.10 the search refuses such a hint with EPERM; since
+		 * then the search returns it and vm_mmap() refuses it.
 		 */
-		if (where == -EPERM && addr) {
+		if (ret == -EPERM && addr) {
 			addr = 0;
-			continue;
+			ret = -EEXIST;
 		}
-		if (IS_ERR_VALUE(where)) {
-			ret = where;
-			break;
-		}
-		ret = vm_mmap(file, where, len, prot,
-			      flags | MAP_FIXED_NOREPLACE, where);
 	}
 	/* Only contention for the room: no room stays free for us. */
 	if (ret == -EEXIST)
@@ -274,14 +277,15 @@ static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
 	struct file *file;
 	unsigned long ret;
 
-	inode = mapdev_object_create(false);
+	/* Its size is the mapping's and never changes. */
+	inode = mapdev_object_create(MAPDEV_OBJ_FIXED_SIZE);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	i_size_write(inode, PAGE_ALIGN(len));
 	file = mapdev_object_file(inode, "mapdev:shared",
 				  &mapdev_anon_shared_fops);
 	if (IS_ERR(file)) {
-		iput(inode);
+		mapdev_object_put(inode);
 		return PTR_ERR(file);
 	}
 	/* The mapping takes its own reference to the file. */

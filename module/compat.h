@@ -103,4 +103,18 @@ static inline unsigned long mapdev_get_unmapped_area(unsigned long addr,
 #endif
 }
 
+/*
+ * The address_space operation memory_failure() calls on a page-cache
+ * folio: 6.8, "fs: convert error_remove_page to error_remove_folio".
+ * mapdev's hook takes a struct mapdev_error_remove_arg *, which is the
+ * folio or the page.
+ */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define mapdev_error_remove_arg		folio
+#define MAPDEV_AOPS_ERROR_REMOVE(fn)	.error_remove_folio = (fn)
+#else
+#define mapdev_error_remove_arg		page
+#define MAPDEV_AOPS_ERROR_REMOVE(fn)	.error_remove_page = (fn)
+#endif
+
 #endif /* MAPDEV_COMPAT_H */

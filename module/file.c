@@ -9,18 +9,31 @@
  * /proc/PID/maps all see it.  Then, under the mmap write lock, the VMA's
  * vm_operations_struct is replaced by a copy whose ->fault is mapdev's: it
  * serves pages already uptodate in the file's page cache itself, and hands
- * what needs I/O, allocation or readahead to the filesystem's own ->fault.
- * Every other operation is the filesystem's, ->page_mkwrite above all (it
- * allocates blocks and updates times), plus ->open and ->close that keep a
- * module reference per VMA.
+ * what needs I/O, allocation or readahead to the filesystem's own ->fault;
+ * it serves pages itself only where the filesystem's read faults skip its
+ * ->fault for cached pages too (->map_pages is filemap_map_pages()), and
+ * hands every fault to the filesystem elsewhere.  Every other operation is
+ * the filesystem's, ->page_mkwrite above all (it allocates blocks and
+ * updates times), plus ->open and ->close that count the VMAs using the
+ * copy.
  *
- * MAP_POPULATE and MAP_LOCKED are applied after the swap, so that the
- * pages they fault in go through mapdev's handler too.
+ * MAP_LOCKED is the core's own (vm_mmap() checks RLIMIT_MEMLOCK and
+ * accounts locked_vm under the mmap lock, and populates); MAP_POPULATE
+ * without it is applied after the swap, so that the pages it faults in go
+ * through mapdev's handler.
+ *
+ * Lifetimes: a copy lives while a VMA uses it; the VMAs' vm_file pins the
+ * filesystem (and the module that owns @orig), so @orig never outlives
+ * it.  Each copy holds an anon-inode file of this module, its anchor: the
+ * anchor's module reference keeps mapdev's code loaded while the copy
+ * exists, and is dropped by __fput(), after the anchor's ->release has
+ * freed the copy, so no mapdev code runs once it is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
+#include <linux/anon_inodes.h>
 #include <linux/dcache.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
@@ -29,6 +42,7 @@
 #include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
+#include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -42,25 +56,33 @@ struct mapdev_wrap {
 	struct vm_operations_struct ops;	/* *orig with mapdev's handlers */
 	const struct vm_operations_struct *orig;
 	struct list_head node;			/* in mapdev_wraps */
+	refcount_t vmas;			/* VMAs using @ops */
+	struct file *anchor;			/* keeps this module loaded */
+	bool direct;				/* serve cached pages here */
 };
 
-/* A few entries, one per kind of file mapped; freed at module exit. */
+/* The copies in use, one per kind of file mapped. */
 static LIST_HEAD(mapdev_wraps);
-/* Protects mapdev_wraps.  Taken under mmap_lock. */
+/*
+ * Protects mapdev_wraps, and a copy's vmas reaching zero against a lookup
+ * finding the copy.  Taken under mmap_lock.
+ */
 static DEFINE_MUTEX(mapdev_wraps_lock);
 
-static const struct vm_operations_struct *
-mapdev_wrap_orig(struct vm_area_struct *vma)
+static struct mapdev_wrap *mapdev_wrap_of(struct vm_area_struct *vma)
 {
-	return container_of(vma->vm_ops, struct mapdev_wrap, ops)->orig;
+	return container_of(vma->vm_ops, struct mapdev_wrap, ops);
 }
 
 static vm_fault_t mapdev_file_fault(struct vm_fault *vmf)
 {
+	struct mapdev_wrap *wrap = mapdev_wrap_of(vmf->vma);
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
 	pgoff_t index = vmf->pgoff;
 	struct folio *folio;
 
+	if (!wrap->direct)
+		goto fs_fault;
 	folio = mapdev_find_folio(mapping, index, false);
 	if (!folio)
 		goto fs_fault;
@@ -69,10 +91,11 @@ static vm_fault_t mapdev_file_fault(struct vm_fault *vmf)
 		folio_put(folio);
 		goto fs_fault;
 	}
-	/* Truncated, being read, or asking for more readahead. */
+	/* Truncated, being read, asking for readahead, or poisoned. */
 	if (unlikely(folio->mapping != mapping ||
 		     !folio_test_uptodate(folio) ||
-		     folio_test_readahead(folio)))
+		     folio_test_readahead(folio) ||
+		     folio_test_hwpoison(folio)))
 		goto fs_fault_unlock;
 	/* Checked under the folio lock, as filemap_fault() does. */
 	if (unlikely(index >= DIV_ROUND_UP(i_size_read(mapping->host),
@@ -90,30 +113,37 @@ fs_fault_unlock:
 	folio_put(folio);
 fs_fault:
 	mapdev_count(MAPDEV_STAT_FAULT_FILE_FS);
-	return mapdev_wrap_orig(vmf->vma)->fault(vmf);
+	return wrap->orig->fault(vmf);
 }
 
-/* A VMA copied (fork, split, mremap) holds its own module reference. */
+static void mapdev_wrap_put(struct mapdev_wrap *wrap)
+{
+	/* mapdev_wraps_lock: no lookup takes the copy once it is unused. */
+	if (!refcount_dec_and_mutex_lock(&wrap->vmas, &mapdev_wraps_lock))
+		return;
+	list_del(&wrap->node);
+	mutex_unlock(&mapdev_wraps_lock);
+	/* __fput() frees the copy, then drops the module reference. */
+	fput(wrap->anchor);
+}
+
+/* A VMA copied (fork, split, mremap) uses the copy too. */
 static void mapdev_file_vma_open(struct vm_area_struct *vma)
 {
-	const struct vm_operations_struct *orig = mapdev_wrap_orig(vma);
+	struct mapdev_wrap *wrap = mapdev_wrap_of(vma);
 
-	__module_get(THIS_MODULE);
-	if (orig->open)
-		orig->open(vma);
+	refcount_inc(&wrap->vmas);
+	if (wrap->orig->open)
+		wrap->orig->open(vma);
 }
 
-/*
- * The reference dropped here is what keeps this code loaded while the VMA
- * exists: module_put() is the last thing done.
- */
 static void mapdev_file_vma_close(struct vm_area_struct *vma)
 {
-	const struct vm_operations_struct *orig = mapdev_wrap_orig(vma);
+	struct mapdev_wrap *wrap = mapdev_wrap_of(vma);
 
-	if (orig->close)
-		orig->close(vma);
-	module_put(THIS_MODULE);
+	if (wrap->orig->close)
+		wrap->orig->close(vma);
+	mapdev_wrap_put(wrap);
 }
 
 static bool mapdev_vma_wrapped(struct vm_area_struct *vma)
@@ -121,25 +151,54 @@ static bool mapdev_vma_wrapped(struct vm_area_struct *vma)
 	return vma->vm_ops && vma->vm_ops->fault == mapdev_file_fault;
 }
 
-/* The wrapper of @orig, made on first use. */
+static int mapdev_wrap_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mapdev_wrap_fops = {
+	.owner		= THIS_MODULE,
+	.release	= mapdev_wrap_release,
+};
+
+/*
+ * The copy of @orig for one more VMA, made on first use; NULL if it cannot
+ * be made (the VMA then stays the filesystem's).
+ */
 static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *orig)
 {
 	struct mapdev_wrap *wrap;
+	struct file *anchor;
 
-	/* mapdev_wraps_lock: the list of wrappers. */
+	/* mapdev_wraps_lock: the list of copies and their counts. */
 	mutex_lock(&mapdev_wraps_lock);
 	list_for_each_entry(wrap, &mapdev_wraps, node)
-		if (wrap->orig == orig)
+		if (wrap->orig == orig) {
+			refcount_inc(&wrap->vmas);
 			goto out_unlock;
+		}
 
 	wrap = kzalloc(sizeof(*wrap), GFP_KERNEL);
 	if (!wrap)
 		goto out_unlock;
+	/* Takes a module reference (fops_get()); owns @wrap from here. */
+	anchor = anon_inode_getfile("[mapdev-vm-ops]", &mapdev_wrap_fops, wrap,
+				    O_RDONLY);
+	if (IS_ERR(anchor)) {
+		kfree(wrap);
+		wrap = NULL;
+		goto out_unlock;
+	}
+	wrap->anchor = anchor;
 	wrap->orig = orig;
 	wrap->ops = *orig;
 	wrap->ops.fault = mapdev_file_fault;
 	wrap->ops.open = mapdev_file_vma_open;
 	wrap->ops.close = mapdev_file_vma_close;
+	/* Where native read faults skip ->fault for cached pages too. */
+	wrap->direct = orig->map_pages == filemap_map_pages;
+	refcount_set(&wrap->vmas, 1);
 	list_add(&wrap->node, &mapdev_wraps);
 out_unlock:
 	mutex_unlock(&mapdev_wraps_lock);
@@ -147,14 +206,11 @@ out_unlock:
 }
 
 /**
- * mapdev_file_exit() - free the wrappers; no VMA uses them any more
+ * mapdev_file_exit() - no copy can be left: each holds a module reference
  */
 void mapdev_file_exit(void)
 {
-	struct mapdev_wrap *wrap, *next;
-
-	list_for_each_entry_safe(wrap, next, &mapdev_wraps, node)
-		kfree(wrap);
+	WARN_ON(!list_empty(&mapdev_wraps));
 }
 
 /**
@@ -171,7 +227,8 @@ bool mapdev_file_is_hugetlb(struct file *file)
 /*
  * Files whose page cache mapdev can serve.  Not: hugetlbfs (its faults
  * never reach ->fault), secretmem (the core recognises its mappings by
- * their vm_ops), DAX (no page cache).
+ * their vm_ops), DAX (no page cache), sysfs (a binary attribute's mmap is
+ * its driver's: device memory).
  */
 static bool mapdev_file_servable(struct file *file)
 {
@@ -182,6 +239,7 @@ static bool mapdev_file_servable(struct file *file)
 	switch (inode->i_sb->s_magic) {
 	case HUGETLBFS_MAGIC:
 	case SECRETMEM_MAGIC:
+	case SYSFS_MAGIC:
 		return false;
 	}
 	return true;
@@ -235,15 +293,6 @@ static int mapdev_file_refuse(struct file *file, unsigned long prot,
 	}
 }
 
-/* do_mmap()'s RLIMIT_MEMLOCK check (mlock_future_ok() is not exported). */
-static bool mapdev_mlock_ok(struct mm_struct *mm, unsigned long len)
-{
-	unsigned long locked = (PAGE_ALIGN(len) >> PAGE_SHIFT) + mm->locked_vm;
-
-	return locked <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT ||
-	       capable(CAP_IPC_LOCK);
-}
-
 /*
  * Is @vma a mapping of @file?  A stacking filesystem (overlayfs) puts the
  * file it stacks on in vm_file.
@@ -259,45 +308,36 @@ static bool mapdev_vma_maps(struct vm_area_struct *vma, struct file *file)
  * Hand the new mapping's VMAs to mapdev's handlers.  Another thread may
  * have unmapped or replaced part of the range meanwhile: only mappings of
  * @file are touched, and whatever they are, they are mappings of @file.
+ * A VMA mapdev cannot serve (the filesystem made it a PFN or I/O mapping),
+ * or whose copy of vm_ops cannot be allocated, stays the filesystem's:
+ * nothing is undone, so nothing another thread mapped meanwhile is.
  */
-static int mapdev_file_wrap(struct file *file, unsigned long start,
-			    unsigned long len, bool lock)
+static void mapdev_file_wrap(struct file *file, unsigned long start,
+			     unsigned long len)
 {
 	unsigned long end = start + PAGE_ALIGN(len);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	int err = 0;
 
-	/* mmap_lock for writing: the VMAs, their vm_ops and vm_flags. */
+	/* mmap_lock for writing: the VMAs and their vm_ops. */
 	mmap_write_lock(mm);
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end)) {
-		struct mapdev_wrap *wrap;
+		struct mapdev_wrap *wrap = NULL;
 
 		if (!mapdev_vma_maps(vma, file) || mapdev_vma_wrapped(vma))
 			continue;
-		if (!mapdev_vma_servable(vma)) {
-			err = -ENODEV;
-			break;
-		}
-		wrap = mapdev_wrap_get(vma->vm_ops);
+		if (mapdev_vma_servable(vma))
+			wrap = mapdev_wrap_get(vma->vm_ops);
 		if (!wrap) {
-			err = -ENOMEM;
-			break;
+			mapdev_count(MAPDEV_STAT_FILE_NATIVE);
+			continue;
 		}
 		/* Wait for faults running under the per-VMA lock. */
 		mapdev_vma_start_write(vma);
-		/* Dropped by mapdev_file_vma_close(). */
-		__module_get(THIS_MODULE);
 		vma->vm_ops = &wrap->ops;
-		if (lock) {
-			/* What mmap_region() does for VM_LOCKED. */
-			mapdev_vm_flags_set(vma, VM_LOCKED);
-			mm->locked_vm += vma_pages(vma);
-		}
 	}
 	mmap_write_unlock(mm);
-	return err;
 }
 
 /*
@@ -361,30 +401,19 @@ unsigned long mapdev_file_mmap(struct file *file, unsigned long addr,
 			       unsigned long len, unsigned long prot,
 			       unsigned long flags, u64 pgoff)
 {
-	bool lock = flags & MAP_LOCKED;
-	bool populate = lock ||
+	/* MAP_LOCKED populates inside vm_mmap(), before the swap. */
+	bool populate = !(flags & MAP_LOCKED) &&
 		(flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE;
 	unsigned long ret;
-	int err;
 
 	if (!mapdev_file_servable(file))
 		return mapdev_file_refuse(file, prot, flags);
 
-	/* do_mmap()'s checks of MAP_LOCKED, which vm_mmap() will not see. */
-	if (lock && !can_do_mlock())
-		return -EPERM;
-	if (lock && !mapdev_mlock_ok(current->mm, len))
-		return -EAGAIN;
-
-	ret = vm_mmap(file, addr, len, prot,
-		      flags & ~(MAP_POPULATE | MAP_LOCKED), pgoff << PAGE_SHIFT);
+	ret = vm_mmap(file, addr, len, prot, flags & ~MAP_POPULATE,
+		      pgoff << PAGE_SHIFT);
 	if (IS_ERR_VALUE(ret))
 		return ret;
-	err = mapdev_file_wrap(file, ret, len, lock);
-	if (err) {
-		vm_munmap(ret, len);
-		return err;
-	}
+	mapdev_file_wrap(file, ret, len);
 	if (populate)
 		mapdev_populate(ret, len);
 	return ret;

@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>
@@ -23,6 +24,12 @@ module_param_named(max_size, mapdev_max_size, ulong, 0644);
 MODULE_PARM_DESC(max_size,
 		 "Largest size of an object in bytes; write(2) and MAPDEV_IOC_SET_SIZE fail with EFBIG past it (default 4 GiB)");
 
+/* Set to half of RAM at load, as a tmpfs mount's size, unless given. */
+unsigned long mapdev_max_pages;
+module_param_named(max_pages, mapdev_max_pages, ulong, 0644);
+MODULE_PARM_DESC(max_pages,
+		 "Most pages all objects and shared anonymous memory may hold together; past it write(2) fails with ENOSPC and faults raise SIGBUS, as on a full tmpfs (default: half of RAM)");
+
 static int mapdev_open(struct inode *inode, struct file *file)
 {
 	struct mapdev_open *open;
@@ -30,7 +37,7 @@ static int mapdev_open(struct inode *inode, struct file *file)
 	open = kzalloc(sizeof(*open), GFP_KERNEL_ACCOUNT);
 	if (!open)
 		return -ENOMEM;
-	open->object = mapdev_object_create(false);
+	open->object = mapdev_object_create(0);
 	if (IS_ERR(open->object)) {
 		int err = PTR_ERR(open->object);
 
@@ -55,7 +62,7 @@ static int mapdev_release(struct inode *inode, struct file *file)
 	struct mapdev_open *open = file->private_data;
 
 	mapdev_anon_cache_release(&open->anon);
-	iput(open->object);
+	mapdev_object_put(open->object);
 	kfree(open);
 	return 0;
 }
@@ -94,6 +101,13 @@ static ssize_t pages_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(pages);
 
+static ssize_t pinned_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mapdev_nr_pinned());
+}
+static DEVICE_ATTR_RO(pinned);
+
 static ssize_t objects_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -110,6 +124,7 @@ static const char * const mapdev_stat_names[MAPDEV_NR_STATS] = {
 	[MAPDEV_STAT_FAULT_FILE_FS]	= "fault_file_fs",
 	[MAPDEV_STAT_MMAP]		= "mmap",
 	[MAPDEV_STAT_MUNMAP]		= "munmap",
+	[MAPDEV_STAT_FILE_NATIVE]	= "file_native",
 };
 
 static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
@@ -132,6 +147,7 @@ static DEVICE_ATTR_RO(stats);
 
 static struct attribute *mapdev_attrs[] = {
 	&dev_attr_pages.attr,
+	&dev_attr_pinned.attr,
 	&dev_attr_objects.attr,
 	&dev_attr_stats.attr,
 	NULL,
@@ -149,20 +165,9 @@ static struct miscdevice mapdev_misc = {
 
 static int __init mapdev_init(void)
 {
-	int err;
-
-	err = mapdev_object_init();
-	if (err)
-		return err;
-
-	err = misc_register(&mapdev_misc);
-	if (err)
-		goto err_object_exit;
-	return 0;
-
-err_object_exit:
-	mapdev_object_exit();
-	return err;
+	if (!mapdev_max_pages)
+		mapdev_max_pages = totalram_pages() / 2;
+	return misc_register(&mapdev_misc);
 }
 
 static void __exit mapdev_exit(void)

@@ -15,6 +15,7 @@
 
 #include <linux/compat.h>
 #include <linux/file.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
@@ -128,6 +129,52 @@ static unsigned long mapdev_do_mmap(struct file *dev,
 	return ret;
 }
 
+/*
+ * Where MAPDEV_IOC_MMAP stores its answer: the user page or two holding
+ * the request's addr field, pinned before the mapping is made, so that the
+ * store cannot fail once it is made.  (Undoing a mapping whose address
+ * could not be stored could unmap what another thread had mapped there
+ * meanwhile.)
+ */
+struct mapdev_answer {
+	struct page *pages[2];
+	int nr;
+	size_t offset;			/* of the field in pages[0] */
+};
+
+static int mapdev_answer_pin(struct mapdev_answer *ans, u64 __user *field)
+{
+	unsigned long start = (unsigned long)field;
+	unsigned long last = start + sizeof(u64) - 1;
+	int got;
+
+	if (last < start)
+		return -EFAULT;
+	ans->nr = (last >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1;
+	ans->offset = offset_in_page(start);
+	got = pin_user_pages_fast(start & PAGE_MASK, ans->nr, FOLL_WRITE,
+				  ans->pages);
+	if (got == ans->nr)
+		return 0;
+	if (got > 0)
+		unpin_user_pages(ans->pages, got);
+	return -EFAULT;
+}
+
+/* Store @val in the pinned field, or only unpin it (@store false). */
+static void mapdev_answer_done(struct mapdev_answer *ans, bool store, u64 val)
+{
+	size_t first = min(sizeof(val), PAGE_SIZE - ans->offset);
+
+	if (store) {
+		memcpy_to_page(ans->pages[0], ans->offset, (char *)&val, first);
+		if (first < sizeof(val))
+			memcpy_to_page(ans->pages[1], 0, (char *)&val + first,
+				       sizeof(val) - first);
+	}
+	unpin_user_pages_dirty_lock(ans->pages, ans->nr, store);
+}
+
 /**
  * mapdev_ioc_mmap() - MAPDEV_IOC_MMAP
  * @file: an open of /dev/mapdev (any: the mapping is the caller's)
@@ -139,6 +186,7 @@ static unsigned long mapdev_do_mmap(struct file *dev,
 long mapdev_ioc_mmap(struct file *file, void __user *arg)
 {
 	struct mapdev_mmap __user *uarg = arg;
+	struct mapdev_answer ans;
 	struct mapdev_mmap req;
 	unsigned long addr;
 	u32 usize;
@@ -156,16 +204,14 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg)
 	if (req.__reserved || (req.flags & ~MAPDEV_MMAP_OFFSET_PAGES))
 		return -EINVAL;
 	/* Fail before mapping if the answer cannot be stored. */
-	if (put_user(req.addr, &uarg->addr))
-		return -EFAULT;
+	err = mapdev_answer_pin(&ans, &uarg->addr);
+	if (err)
+		return err;
 
 	addr = mapdev_do_mmap(file, &req);
+	mapdev_answer_done(&ans, !IS_ERR_VALUE(addr), addr);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;
-	if (put_user((u64)addr, &uarg->addr)) {
-		vm_munmap(addr, req.length);
-		return -EFAULT;
-	}
 	mapdev_count(MAPDEV_STAT_MMAP);
 	return 0;
 }
@@ -184,6 +230,7 @@ long mapdev_ioc_munmap(struct file *file, void __user *arg)
 {
 	struct mapdev_munmap __user *uarg = arg;
 	struct mapdev_munmap req;
+	unsigned long addr;
 	u32 usize;
 	int err;
 
@@ -200,10 +247,12 @@ long mapdev_ioc_munmap(struct file *file, void __user *arg)
 		return -EINVAL;
 	if (in_compat_syscall() && (req.addr > U32_MAX || req.length > U32_MAX))
 		return -EINVAL;
-	err = vm_munmap(req.addr, req.length);
+	/* As munmap(2): a tagged pointer names the untagged address. */
+	addr = untagged_addr((unsigned long)req.addr);
+	err = vm_munmap(addr, req.length);
 	if (err)
 		return err;
-	mapdev_anon_unmapped(&mapdev_open_of(file)->anon, req.addr, req.length);
+	mapdev_anon_unmapped(&mapdev_open_of(file)->anon, addr, req.length);
 	mapdev_count(MAPDEV_STAT_MUNMAP);
 	return 0;
 }

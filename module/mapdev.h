@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 
 extern unsigned long mapdev_max_size;
+extern unsigned long mapdev_max_pages;
 
 /* Event counters, per CPU; /sys/class/misc/mapdev/stats shows their sums. */
 enum mapdev_stat {
@@ -27,6 +28,7 @@ enum mapdev_stat {
 	MAPDEV_STAT_FAULT_FILE_FS,	/* file faults handed to the filesystem */
 	MAPDEV_STAT_MMAP,		/* mappings made by MAPDEV_IOC_MMAP */
 	MAPDEV_STAT_MUNMAP,		/* MAPDEV_IOC_MUNMAP calls that succeeded */
+	MAPDEV_STAT_FILE_NATIVE,	/* file mappings left to the filesystem */
 	MAPDEV_NR_STATS,
 };
 
@@ -61,9 +63,18 @@ static inline struct mapdev_open *mapdev_open_of(struct file *file)
 bool mapdev_file_is_object(struct file *file);
 
 /* object.c */
-int mapdev_object_init(void);
+#define MAPDEV_OBJ_RECLAIMABLE	0x1UL	/* pages never dirtied: reclaimable */
+#define MAPDEV_OBJ_FIXED_SIZE	0x2UL	/* the size never shrinks */
+
+/* Is @inode an object whose size never shrinks? */
+static inline bool mapdev_object_fixed_size(struct inode *inode)
+{
+	return (unsigned long)inode->i_private & MAPDEV_OBJ_FIXED_SIZE;
+}
+
 void mapdev_object_exit(void);
-struct inode *mapdev_object_create(bool reclaimable);
+struct inode *mapdev_object_create(unsigned long flags);
+void mapdev_object_put(struct inode *inode);
 struct file *mapdev_object_file(struct inode *inode, const char *name,
 				const struct file_operations *fops);
 struct folio *mapdev_object_folio(struct address_space *mapping,
@@ -72,6 +83,7 @@ int mapdev_object_set_size(struct inode *inode, loff_t size);
 ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to);
 ssize_t mapdev_object_write(struct kiocb *iocb, struct iov_iter *from);
 long mapdev_nr_pages(void);
+long mapdev_nr_pinned(void);
 long mapdev_nr_objects(void);
 
 /* vm.c */

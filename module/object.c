@@ -7,6 +7,17 @@
  * are zeroed when allocated, are charged to the memory cgroup of the task
  * that first touches them (filemap_add_folio() charges them), and are
  * unevictable: nothing writes them back, so reclaim must not drop them.
+ * Because they are, all objects together may hold at most max_pages pages
+ * (by default half of RAM, as a tmpfs mount): past it write(2) fails with
+ * ENOSPC and a fault raises SIGBUS, as on a full tmpfs.
+ *
+ * Module lifetime: the filesystem type is owned by this module, so every
+ * superblock of it holds a module reference that core code drops (in
+ * deactivate_super()) after the last inode is evicted.  The mount exists
+ * only while something uses it: an object being made pins it
+ * (simple_pin_fs()), and an object's file (alloc_file_pseudo()) holds the
+ * mount itself, which __fput() releases after dput() evicted the object.
+ * So no mapdev code runs after the reference that keeps it loaded is gone.
  *
  * Locking, outermost first, as for a regular file:
  *   inode->i_rwsem (inode_lock)  serialises write(2) and size changes;
@@ -33,11 +44,17 @@
 
 #define MAPDEV_FS_MAGIC		0x6d617064	/* "mapd" */
 
+/* The internal mount, while pinned (simple_pin_fs()); NULL otherwise. */
 static struct vfsmount *mapdev_mnt;
+static int mapdev_mnt_count;
+/* Serialises pinning, so that a new superblock's flags are set once, first. */
+static DEFINE_MUTEX(mapdev_mnt_lock);
 
 /* Pages in objects' page caches, and live objects; shown in sysfs. */
 static atomic_long_t mapdev_pages = ATOMIC_LONG_INIT(0);
 static atomic_long_t mapdev_objects = ATOMIC_LONG_INIT(0);
+/* Of mapdev_pages, those of unevictable objects: bounded by max_pages. */
+static atomic_long_t mapdev_pinned = ATOMIC_LONG_INIT(0);
 
 /**
  * mapdev_nr_pages() - number of pages held by all objects
@@ -59,23 +76,79 @@ long mapdev_nr_objects(void)
 	return atomic_long_read(&mapdev_objects);
 }
 
+/**
+ * mapdev_nr_pinned() - number of unevictable pages held by all objects
+ *
+ * Return: the pages that count against the max_pages module parameter.
+ */
+long mapdev_nr_pinned(void)
+{
+	return atomic_long_read(&mapdev_pinned);
+}
+
+/* Reserve @nr pages under max_pages; -ENOSPC past it, as a full tmpfs. */
+static int mapdev_pinned_charge(long nr)
+{
+	if (atomic_long_add_return(nr, &mapdev_pinned) >
+	    (long)READ_ONCE(mapdev_max_pages)) {
+		atomic_long_sub(nr, &mapdev_pinned);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static void mapdev_free_folio(struct folio *folio)
 {
 	atomic_long_sub(folio_nr_pages(folio), &mapdev_pages);
 }
 
+static void mapdev_free_pinned_folio(struct folio *folio)
+{
+	atomic_long_sub(folio_nr_pages(folio), &mapdev_pinned);
+	mapdev_free_folio(folio);
+}
+
+/*
+ * A memory error in an object's page: keep the page in the cache, as shmem
+ * does, so that read(2), write(2) and faults at its offset fail (EIO,
+ * SIGBUS) instead of reading zeros where the data was.  The object gives it
+ * back, poisoned, to the page allocator when it is truncated or evicted.
+ */
+static int mapdev_error_remove(struct address_space *mapping,
+			       struct mapdev_error_remove_arg *unused)
+{
+	return 0;
+}
+
+/* Unevictable objects: nothing is written back, so dirtying is a flag. */
 static const struct address_space_operations mapdev_aops = {
-	/* Nothing to write back: dirtying only sets the folio flag. */
+	.dirty_folio	= noop_dirty_folio,
+	.free_folio	= mapdev_free_pinned_folio,
+	.migrate_folio	= filemap_migrate_folio,
+	MAPDEV_AOPS_ERROR_REMOVE(mapdev_error_remove),
+};
+
+/* Reclaimable objects: their pages are never dirtied, reclaim drops them. */
+static const struct address_space_operations mapdev_reclaimable_aops = {
 	.dirty_folio	= noop_dirty_folio,
 	.free_folio	= mapdev_free_folio,
 	.migrate_folio	= filemap_migrate_folio,
+	MAPDEV_AOPS_ERROR_REMOVE(mapdev_error_remove),
 };
+
+/* The superblock's root directory is no object. */
+static bool mapdev_inode_is_object(struct inode *inode)
+{
+	return inode->i_mapping->a_ops == &mapdev_aops ||
+	       inode->i_mapping->a_ops == &mapdev_reclaimable_aops;
+}
 
 static void mapdev_evict_inode(struct inode *inode)
 {
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
-	atomic_long_dec(&mapdev_objects);
+	if (mapdev_inode_is_object(inode))
+		atomic_long_dec(&mapdev_objects);
 }
 
 /* An object has no name: its last iput() evicts it (generic_drop_inode()). */
@@ -94,76 +167,110 @@ static int mapdev_init_fs_context(struct fs_context *fc)
 	return 0;
 }
 
-/*
- * No .owner: the internal mount lives as long as the module, and a module
- * reference from it would make the module impossible to unload.
- */
+/* Each superblock holds a module reference, dropped by core code. */
 static struct file_system_type mapdev_fs_type = {
+	.owner			= THIS_MODULE,
 	.name			= "mapdev",
 	.init_fs_context	= mapdev_init_fs_context,
 	.kill_sb		= kill_anon_super,
 };
 
-/**
- * mapdev_object_init() - mount the pseudo filesystem that holds objects
- *
- * Return: 0 or a negative errno.
- */
-int mapdev_object_init(void)
+/* Pin the internal mount, mounting it if nothing uses it. */
+static int mapdev_mnt_pin(void)
 {
-	mapdev_mnt = kern_mount(&mapdev_fs_type);
-	if (IS_ERR(mapdev_mnt))
-		return PTR_ERR(mapdev_mnt);
+	int err;
+
+	/* mapdev_mnt_lock: a new superblock is set up before anyone uses it. */
+	mutex_lock(&mapdev_mnt_lock);
+	err = simple_pin_fs(&mapdev_fs_type, &mapdev_mnt, &mapdev_mnt_count);
 	/*
 	 * Anonymous memory through mapdev is a mapping of a file on this
 	 * mount, and PROT_EXEC must work on it as on native anonymous memory
 	 * (newer kernels make pseudo filesystems noexec by default).
 	 */
-	mapdev_mnt->mnt_sb->s_iflags &= ~SB_I_NOEXEC;
-	return 0;
+	if (!err)
+		mapdev_mnt->mnt_sb->s_iflags &= ~SB_I_NOEXEC;
+	mutex_unlock(&mapdev_mnt_lock);
+	return err;
+}
+
+static void mapdev_mnt_unpin(void)
+{
+	simple_release_fs(&mapdev_mnt, &mapdev_mnt_count);
 }
 
 /**
- * mapdev_object_exit() - unmount it; every object must be gone
+ * mapdev_object_exit() - every object must be gone
+ *
+ * The module cannot be unloaded while a superblock of its filesystem
+ * exists, so no object and no page can be left here.
  */
 void mapdev_object_exit(void)
 {
-	WARN_ON(mapdev_nr_objects() || mapdev_nr_pages());
-	kern_unmount(mapdev_mnt);
+	WARN_ON(mapdev_nr_objects() || mapdev_nr_pages() || mapdev_mnt);
 }
 
 /**
  * mapdev_object_create() - create an empty object
- * @reclaimable: its pages are never dirtied, so reclaim may drop them and
- *	a later fault allocate them again (the zero pages that read faults
- *	map in private anonymous memory); otherwise they are unevictable
+ * @flags: MAPDEV_OBJ_RECLAIMABLE: its pages are never dirtied, so reclaim
+ *	may drop them and a later fault allocate them again (the zero pages
+ *	that read faults map in private anonymous memory); otherwise they
+ *	are unevictable and count against max_pages.
+ *	MAPDEV_OBJ_FIXED_SIZE: its size never shrinks once set.
  *
- * Context: process context; may sleep.
- * Return: the object's inode, holding one reference that the caller owns
- * (drop it with iput()), or an ERR_PTR.
+ * The object pins the internal mount until mapdev_object_put(), or until
+ * mapdev_object_file() hands it to a file.
+ *
+ * Context: process context, in a call on a file of this module (which
+ * keeps the module loaded); may sleep.
+ * Return: the object's inode, holding one reference that the caller owns,
+ * or an ERR_PTR.
  */
-struct inode *mapdev_object_create(bool reclaimable)
+struct inode *mapdev_object_create(unsigned long flags)
 {
 	struct inode *inode;
+	int err;
 
+	err = mapdev_mnt_pin();
+	if (err)
+		return ERR_PTR(err);
 	inode = alloc_anon_inode(mapdev_mnt->mnt_sb);
-	if (IS_ERR(inode))
+	if (IS_ERR(inode)) {
+		mapdev_mnt_unpin();
 		return inode;
+	}
 
-	inode->i_mapping->a_ops = &mapdev_aops;
-	if (!reclaimable)
+	inode->i_private = (void *)flags;
+	if (flags & MAPDEV_OBJ_RECLAIMABLE) {
+		inode->i_mapping->a_ops = &mapdev_reclaimable_aops;
+	} else {
+		inode->i_mapping->a_ops = &mapdev_aops;
 		mapping_set_unevictable(inode->i_mapping);
+	}
 	atomic_long_inc(&mapdev_objects);
 	return inode;
 }
 
 /**
+ * mapdev_object_put() - drop an object that no file refers to
+ * @inode: the object, as mapdev_object_create() returned it
+ *
+ * Context: process context, in a call on a file of this module.
+ */
+void mapdev_object_put(struct inode *inode)
+{
+	iput(inode);
+	mapdev_mnt_unpin();
+}
+
+/**
  * mapdev_object_file() - an internal file that refers to an object
- * @inode: the object; on success the file owns the caller's reference
+ * @inode: the object, as mapdev_object_create() returned it; on success
+ *	the file owns the caller's reference and the mount it pinned
  * @name: the name /proc/PID/maps shows
  * @fops: the file's operations; their owner must be this module
  *
- * Context: process context; may sleep.
+ * Context: process context, in a call on a file of this module; may sleep.
  * Return: the file, or an ERR_PTR (the caller still owns @inode then).
  */
 struct file *mapdev_object_file(struct inode *inode, const char *name,
@@ -173,9 +280,13 @@ struct file *mapdev_object_file(struct inode *inode, const char *name,
 
 	/* The file's final fput() drops this, as it does for any open. */
 	__module_get(THIS_MODULE);
+	/* The file takes a reference to the mount, which __fput() drops. */
 	file = alloc_file_pseudo(inode, mapdev_mnt, name, O_RDWR, fops);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
 		module_put(THIS_MODULE);
+		return file;
+	}
+	mapdev_mnt_unpin();
 	return file;
 }
 
@@ -190,11 +301,14 @@ struct file *mapdev_object_file(struct inode *inode, const char *name,
  * mapping->invalidate_lock.
  *
  * Context: process context; may sleep.
- * Return: the folio, locked and with a reference, or ERR_PTR(-ENOMEM).
+ * Return: the folio, locked and with a reference (it may be poisoned: see
+ * folio_test_hwpoison()), ERR_PTR(-ENOMEM), or ERR_PTR(-ENOSPC) past
+ * max_pages.
  */
 struct folio *mapdev_object_folio(struct address_space *mapping,
 				  pgoff_t index)
 {
+	bool pinned = mapping_unevictable(mapping);
 	gfp_t gfp = mapping_gfp_mask(mapping);
 	struct folio *folio;
 	int err;
@@ -204,18 +318,29 @@ struct folio *mapdev_object_folio(struct address_space *mapping,
 		if (folio)
 			return folio;
 
+		if (pinned) {
+			err = mapdev_pinned_charge(1);
+			if (err)
+				return ERR_PTR(err);
+		}
 		folio = folio_alloc(gfp | __GFP_ZERO, 0);
-		if (!folio)
-			return ERR_PTR(-ENOMEM);
+		if (!folio) {
+			err = -ENOMEM;
+			goto err_uncharge;
+		}
 		__folio_mark_uptodate(folio);
 
 		/* On success the page cache owns a reference; so do we. */
 		err = filemap_add_folio(mapping, folio, index, gfp);
 		if (!err) {
+			/* Given back by ->free_folio. */
 			atomic_long_add(folio_nr_pages(folio), &mapdev_pages);
 			return folio;
 		}
 		folio_put(folio);
+err_uncharge:
+		if (pinned)
+			atomic_long_sub(1, &mapdev_pinned);
 	} while (err == -EEXIST);	/* another task added it first */
 
 	return ERR_PTR(err);
@@ -236,7 +361,9 @@ static void mapdev_object_zero_tail(struct inode *inode, loff_t size)
 	folio = mapdev_find_folio(inode->i_mapping, size >> PAGE_SHIFT, true);
 	if (!folio)
 		return;
-	folio_zero_range(folio, offset, PAGE_SIZE - offset);
+	/* A poisoned page is never touched; it reads as EIO anyway. */
+	if (!folio_test_hwpoison(folio))
+		folio_zero_range(folio, offset, PAGE_SIZE - offset);
 	folio_unlock(folio);
 	folio_put(folio);
 }
@@ -292,7 +419,8 @@ out_unlock:
  * @to: the destination
  *
  * Context: process context; takes no lock, as filemap_read() takes none.
- * Return: bytes read, or -EFAULT if none could be copied.
+ * Return: bytes read, -EFAULT if none could be copied, -EIO if the first
+ * page holds a memory error.
  */
 ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to)
 {
@@ -310,6 +438,12 @@ ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to)
 
 		len = min(len, iov_iter_count(to));
 		folio = mapdev_find_folio(mapping, index, false);
+		if (folio && folio_test_hwpoison(folio)) {
+			folio_put(folio);
+			if (!done)
+				done = -EIO;
+			break;
+		}
 		if (folio) {
 			copied = copy_page_to_iter(folio_file_page(folio, index),
 						   offset, len, to);
@@ -343,7 +477,8 @@ ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to)
  *
  * Context: process context; takes the inode lock.
  * Return: bytes written, or a negative errno (-EFBIG at max_size, as at a
- * filesystem's maximum file size).
+ * filesystem's maximum file size; -ENOSPC past max_pages, as on a full
+ * tmpfs; -EIO on a page that holds a memory error).
  */
 ssize_t mapdev_object_write(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -382,6 +517,11 @@ ssize_t mapdev_object_write(struct kiocb *iocb, struct iov_iter *from)
 			break;
 		}
 		folio_unlock(folio);
+		if (folio_test_hwpoison(folio)) {
+			folio_put(folio);
+			ret = -EIO;
+			break;
+		}
 		copied = copy_page_from_iter(folio_file_page(folio, index),
 					     offset, len, from);
 		folio_mark_dirty(folio);

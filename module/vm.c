@@ -34,6 +34,11 @@ static bool mapdev_past_eof(struct inode *inode, pgoff_t index)
  * nothing is allocated in the object and the copy is of the page onto
  * itself.  (VM_FAULT_DONE_COW would skip the copy, but the PTE would then
  * have to be installed here, and finish_fault() is not exported.)
+ *
+ * Only for objects whose size never shrinks (anonymous memory): no page of
+ * the object is locked here, so a shrink of the object would not wait for
+ * finish_fault() to install the copy, and could leave it mapped past the
+ * new end.  Other objects' holes get a page of their own, as shmem does.
  */
 static vm_fault_t mapdev_fault_cow_hole(struct vm_fault *vmf)
 {
@@ -62,13 +67,19 @@ retry:
 		return VM_FAULT_SIGBUS;
 
 	folio = mapdev_find_folio(mapping, index, true);
-	if (!folio && vmf->cow_page)
+	if (!folio && vmf->cow_page && mapdev_object_fixed_size(inode))
 		return mapdev_fault_cow_hole(vmf);
 	if (!folio) {
 		/* Shared invalidate_lock: no shrink past @index meanwhile. */
 		filemap_invalidate_lock_shared(mapping);
-		folio = mapdev_object_folio(mapping, index);
+		/* The size may have shrunk since it was checked above. */
+		folio = NULL;
+		if (!mapdev_past_eof(inode, index))
+			folio = mapdev_object_folio(mapping, index);
 		filemap_invalidate_unlock_shared(mapping);
+		if (!folio)
+			return VM_FAULT_SIGBUS;
+		/* -ENOSPC past max_pages: SIGBUS, as on a full tmpfs. */
 		if (IS_ERR(folio))
 			return vmf_error(PTR_ERR(folio));
 	}
@@ -88,6 +99,12 @@ retry:
 		folio_unlock(folio);
 		folio_put(folio);
 		return VM_FAULT_SIGBUS;
+	}
+	/* A memory error: SIGBUS (BUS_MCEERR_AR), as shmem_fault() answers. */
+	if (unlikely(folio_test_hwpoison(folio))) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return VM_FAULT_HWPOISON;
 	}
 
 	vmf->page = folio_file_page(folio, index);

@@ -11,6 +11,8 @@ build=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 kver=$(uname -r)
 ko=$build/kernel/$kver/module/mapdev.ko
+# The module file, for the selftest that unloads and loads it again.
+export MAPDEV_KO=$ko
 sysfs=/sys/class/misc/mapdev
 tmp=$(mktemp -d)
 # A report the kernel prints when something is wrong; not the OOM killer's

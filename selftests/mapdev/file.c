@@ -7,6 +7,7 @@
  * and hole punching reach the mapping, /proc/PID/maps names the file.
  */
 #define _GNU_SOURCE
+#include <linux/userfaultfd.h>
 #include <sys/time.h>
 
 #include "helpers.h"
@@ -355,6 +356,60 @@ TEST_F(file, faults_served_by_mapdev)
 	/* Two write faults through mapdev; none natively. */
 	EXPECT_EQ(variant->m->mapdev ? before + 2 : before, after);
 	munmap(p, self->len);
+}
+
+/*
+ * mprotect() of one page and back.  Natively the VMAs merge again into
+ * one; mapdev's copy of the vm_operations has a ->close (it counts the
+ * VMAs using it), and the core never merges a VMA with ->close away, so
+ * the mapping stays in three VMAs (Documentation/conformance.rst).
+ */
+TEST_F(file, mprotect_round_trip_vmas)
+{
+	char *p = map_file(variant->m, self->fd, 4 * self->page, PROT_READ,
+			   MAP_SHARED);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, mprotect(p + self->page, self->page, RW));
+	EXPECT_EQ(3, maps_count(p, 4 * self->page));
+	ASSERT_EQ(0, mprotect(p + self->page, self->page, PROT_READ));
+	EXPECT_EQ(variant->m->mapdev ? 3 : 1, maps_count(p, 4 * self->page));
+	EXPECT_EQ('b', p[self->page]);
+	munmap(p, 4 * self->page);
+}
+
+/*
+ * userfaultfd on a tmpfs file's shared mapping: natively registered;
+ * through mapdev refused with EINVAL, because the core knows shmem VMAs
+ * by their vm_ops (vma_is_shmem()) and mapdev's VMA has its copy.
+ */
+TEST_F(file, userfaultfd_register)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int uffd, ret, err;
+	char *p;
+
+	if (strcmp(variant->fs, "shm"))
+		SKIP(return, "only tmpfs files take userfaultfd");
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	p = map_file(variant->m, self->fd, self->len, RW, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, p);
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = self->len;
+	ret = ioctl(uffd, UFFDIO_REGISTER, &reg);
+	err = errno;
+	if (variant->m->mapdev) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(EINVAL, err);
+	} else {
+		EXPECT_EQ(0, ret);
+	}
+	munmap(p, self->len);
+	close(uffd);
 }
 
 TEST_HARNESS_MAIN

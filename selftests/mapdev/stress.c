@@ -183,6 +183,71 @@ TEST_F(stress, faults_vs_shrink)
 	EXPECT_EQ(self->pages0, mapdev_pages());
 }
 
+/* Write @r->map's pages one after the other, for ever: copy-on-write faults. */
+static void *hole_writer(void *arg)
+{
+	struct race *r = arg;
+	size_t page = sysconf(_SC_PAGESIZE);
+	size_t off = 0;
+
+	while (!stopped(r)) {
+		int sig = touch(r->map + off, true, 'w');
+
+		__atomic_fetch_add(sig ? &r->signals : &r->faults, 1,
+				   __ATOMIC_RELAXED);
+		if (sig && sig != SIGBUS)
+			__atomic_fetch_add(&r->bad, 1, __ATOMIC_RELAXED);
+		off = (off + page) % r->len;
+	}
+	return NULL;
+}
+
+/*
+ * Private write faults on an object's holes against a shrink to nothing:
+ * once the shrink returns, no page of the private mapping may be left
+ * mapped past the end (where every access must raise SIGBUS), even one
+ * whose fault began before the shrink.  The writers stop between rounds
+ * only to be started again; Rss is read while they run.
+ */
+TEST_F(stress, private_holes_vs_shrink)
+{
+	struct race r = { .len = self->len };
+	pthread_t t[NTHREADS];
+	double end = now() + seconds();
+	long rounds = 0, left = 0;
+	int i;
+
+	r.fd = new_object(0);
+	ASSERT_LE(0, r.fd);
+	r.map = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		     r.fd, 0);
+	ASSERT_NE(MAP_FAILED, r.map);
+	install_handlers();
+	for (i = 0; i < NTHREADS; i++)
+		pthread_create(&t[i], NULL, hole_writer, &r);
+	while (now() < end && rounds < 20000) {
+		long rss;
+
+		backend_set_size(BACKEND_MAPDEV, r.fd, self->len);
+		usleep(200);
+		backend_set_size(BACKEND_MAPDEV, r.fd, 0);
+		rss = smaps_kb(r.map, "Rss");
+		if (rss) {
+			TH_LOG("round %ld: %ld kB mapped past the end", rounds, rss);
+			left++;
+		}
+		rounds++;
+	}
+	finish(&r, t, NTHREADS);
+	TH_LOG("%ld shrinks, %ld accesses, %ld signals", rounds, r.faults,
+	       r.signals);
+	EXPECT_EQ(0, left);
+	EXPECT_EQ(0, r.bad);
+	munmap(r.map, self->len);
+	close(r.fd);
+	EXPECT_EQ(self->pages0, mapdev_pages());
+}
+
 /* Faults against munmap and mmap of the same range. */
 TEST_F(stress, faults_vs_munmap)
 {
