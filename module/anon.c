@@ -47,11 +47,13 @@ struct mapdev_anon {
 static const struct file_operations mapdev_anon_private_fops = {
 	.owner		= THIS_MODULE,
 	.mmap		= mapdev_mmap,
+	.release	= mapdev_object_file_release,
 };
 
 static const struct file_operations mapdev_anon_shared_fops = {
 	.owner		= THIS_MODULE,
 	.mmap		= mapdev_mmap,
+	.release	= mapdev_object_file_release,
 };
 
 /**

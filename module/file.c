@@ -45,6 +45,7 @@
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 
 #include "compat.h"
 #include "mapdev.h"
@@ -60,6 +61,14 @@ struct mapdev_wrap {
 	struct file *anchor;			/* keeps this module loaded */
 	bool direct;				/* serve cached pages here */
 };
+
+/*
+ * Read side: the parts of mapdev's handlers that run when the VMA may be
+ * gone (the filesystem's ->fault may drop the mmap lock; a copy's last
+ * ->close may run its anchor's __fput() on another CPU).  mapdev_file_exit()
+ * waits for them, so no handler is still running at unload.
+ */
+DEFINE_STATIC_SRCU(mapdev_file_srcu);
 
 /* The copies in use, one per kind of file mapped. */
 static LIST_HEAD(mapdev_wraps);
@@ -80,6 +89,8 @@ static vm_fault_t mapdev_file_fault(struct vm_fault *vmf)
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
 	pgoff_t index = vmf->pgoff;
 	struct folio *folio;
+	vm_fault_t ret;
+	int srcu;
 
 	if (!wrap->direct)
 		goto fs_fault;
@@ -113,7 +124,11 @@ fs_fault_unlock:
 	folio_put(folio);
 fs_fault:
 	mapdev_count(MAPDEV_STAT_FAULT_FILE_FS);
-	return wrap->orig->fault(vmf);
+	/* The filesystem may drop the mmap lock: the VMA, @wrap may go. */
+	srcu = srcu_read_lock(&mapdev_file_srcu);
+	ret = wrap->orig->fault(vmf);
+	srcu_read_unlock(&mapdev_file_srcu, srcu);
+	return ret;
 }
 
 static void mapdev_wrap_put(struct mapdev_wrap *wrap)
@@ -140,10 +155,14 @@ static void mapdev_file_vma_open(struct vm_area_struct *vma)
 static void mapdev_file_vma_close(struct vm_area_struct *vma)
 {
 	struct mapdev_wrap *wrap = mapdev_wrap_of(vma);
+	int srcu;
 
+	/* The anchor's module reference may go before this returns. */
+	srcu = srcu_read_lock(&mapdev_file_srcu);
 	if (wrap->orig->close)
 		wrap->orig->close(vma);
 	mapdev_wrap_put(wrap);
+	srcu_read_unlock(&mapdev_file_srcu, srcu);
 }
 
 static bool mapdev_vma_wrapped(struct vm_area_struct *vma)
@@ -206,10 +225,13 @@ out_unlock:
 }
 
 /**
- * mapdev_file_exit() - no copy can be left: each holds a module reference
+ * mapdev_file_exit() - wait for the handlers still returning
+ *
+ * No copy can be left: each holds a module reference.
  */
 void mapdev_file_exit(void)
 {
+	synchronize_srcu(&mapdev_file_srcu);
 	WARN_ON(!list_empty(&mapdev_wraps));
 }
 

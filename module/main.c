@@ -24,7 +24,10 @@ module_param_named(max_size, mapdev_max_size, ulong, 0644);
 MODULE_PARM_DESC(max_size,
 		 "Largest size of an object in bytes; write(2) and MAPDEV_IOC_SET_SIZE fail with EFBIG past it (default 4 GiB)");
 
-/* Set to half of RAM at load, as a tmpfs mount's size, unless given. */
+/*
+ * Set to half of RAM at load, as a tmpfs mount's size, unless given; 0
+ * given later allows no page at all.
+ */
 unsigned long mapdev_max_pages;
 module_param_named(max_pages, mapdev_max_pages, ulong, 0644);
 MODULE_PARM_DESC(max_pages,

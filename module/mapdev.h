@@ -77,6 +77,7 @@ struct inode *mapdev_object_create(unsigned long flags);
 void mapdev_object_put(struct inode *inode);
 struct file *mapdev_object_file(struct inode *inode, const char *name,
 				const struct file_operations *fops);
+int mapdev_object_file_release(struct inode *inode, struct file *file);
 struct folio *mapdev_object_folio(struct address_space *mapping,
 				  pgoff_t index);
 int mapdev_object_set_size(struct inode *inode, loff_t size);

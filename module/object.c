@@ -11,13 +11,16 @@
  * (by default half of RAM, as a tmpfs mount): past it write(2) fails with
  * ENOSPC and a fault raises SIGBUS, as on a full tmpfs.
  *
- * Module lifetime: the filesystem type is owned by this module, so every
- * superblock of it holds a module reference that core code drops (in
+ * Module lifetime: the filesystem type is owned by this module, so its
+ * superblock holds a module reference that core code drops (in
  * deactivate_super()) after the last inode is evicted.  The mount exists
- * only while something uses it: an object being made pins it
- * (simple_pin_fs()), and an object's file (alloc_file_pseudo()) holds the
- * mount itself, which __fput() releases after dput() evicted the object.
- * So no mapdev code runs after the reference that keeps it loaded is gone.
+ * while any object does: each object pins it (simple_pin_fs()) from its
+ * creation until mapdev_object_put(), or, for an object handed to a file,
+ * until that file's ->release (mapdev_object_file_release()); the file
+ * holds the mount too (alloc_file_pseudo()), and __fput() drops that
+ * reference after dput() evicted the object.  So there is one superblock
+ * while objects exist, and no mapdev code runs after the reference that
+ * keeps it loaded is gone.
  *
  * Locking, outermost first, as for a regular file:
  *   inode->i_rwsem (inode_lock)  serialises write(2) and size changes;
@@ -89,8 +92,9 @@ long mapdev_nr_pinned(void)
 /* Reserve @nr pages under max_pages; -ENOSPC past it, as a full tmpfs. */
 static int mapdev_pinned_charge(long nr)
 {
-	if (atomic_long_add_return(nr, &mapdev_pinned) >
-	    (long)READ_ONCE(mapdev_max_pages)) {
+	/* Compared unsigned: any value of the parameter is a limit. */
+	if ((unsigned long)atomic_long_add_return(nr, &mapdev_pinned) >
+	    READ_ONCE(mapdev_max_pages)) {
 		atomic_long_sub(nr, &mapdev_pinned);
 		return -ENOSPC;
 	}
@@ -109,10 +113,13 @@ static void mapdev_free_pinned_folio(struct folio *folio)
 }
 
 /*
- * A memory error in an object's page: keep the page in the cache, as shmem
- * does, so that read(2), write(2) and faults at its offset fail (EIO,
- * SIGBUS) instead of reading zeros where the data was.  The object gives it
- * back, poisoned, to the page allocator when it is truncated or evicted.
+ * A memory error in an unevictable object's page: keep the page in the
+ * cache, as shmem does, so that read(2), write(2) and faults at its offset
+ * fail (EIO, SIGBUS) instead of reading zeros where the data was.  The
+ * object gives it back, poisoned, to the page allocator when it is
+ * truncated or evicted.  memory_failure() expects that extra reference
+ * from shmem only, and reports the page as not recovered; it is isolated
+ * all the same.
  */
 static int mapdev_error_remove(struct address_space *mapping,
 			       struct mapdev_error_remove_arg *unused)
@@ -128,12 +135,14 @@ static const struct address_space_operations mapdev_aops = {
 	MAPDEV_AOPS_ERROR_REMOVE(mapdev_error_remove),
 };
 
-/* Reclaimable objects: their pages are never dirtied, reclaim drops them. */
+/*
+ * Reclaimable objects: their pages are never dirtied, reclaim drops them,
+ * and so does memory_failure() (they are clean zero pages: nothing lost).
+ */
 static const struct address_space_operations mapdev_reclaimable_aops = {
 	.dirty_folio	= noop_dirty_folio,
 	.free_folio	= mapdev_free_folio,
 	.migrate_folio	= filemap_migrate_folio,
-	MAPDEV_AOPS_ERROR_REMOVE(mapdev_error_remove),
 };
 
 /* The superblock's root directory is no object. */
@@ -266,9 +275,10 @@ void mapdev_object_put(struct inode *inode)
 /**
  * mapdev_object_file() - an internal file that refers to an object
  * @inode: the object, as mapdev_object_create() returned it; on success
- *	the file owns the caller's reference and the mount it pinned
+ *	the file owns the caller's reference and the object's pin
  * @name: the name /proc/PID/maps shows
- * @fops: the file's operations; their owner must be this module
+ * @fops: the file's operations; their owner must be this module, and
+ *	their ->release must call mapdev_object_file_release()
  *
  * Context: process context, in a call on a file of this module; may sleep.
  * Return: the file, or an ERR_PTR (the caller still owns @inode then).
@@ -282,12 +292,27 @@ struct file *mapdev_object_file(struct inode *inode, const char *name,
 	__module_get(THIS_MODULE);
 	/* The file takes a reference to the mount, which __fput() drops. */
 	file = alloc_file_pseudo(inode, mapdev_mnt, name, O_RDWR, fops);
-	if (IS_ERR(file)) {
+	if (IS_ERR(file))
 		module_put(THIS_MODULE);
-		return file;
-	}
-	mapdev_mnt_unpin();
 	return file;
+}
+
+/**
+ * mapdev_object_file_release() - ->release of a file mapdev_object_file() made
+ * @inode: the object
+ * @file: the file
+ *
+ * Drops the object's pin of the mount; the file's own reference to it
+ * keeps the superblock until __fput() has evicted the object.  (Such a
+ * file cannot be opened again through /proc/PID/map_files: its inode has
+ * no open.)
+ *
+ * Return: 0.
+ */
+int mapdev_object_file_release(struct inode *inode, struct file *file)
+{
+	mapdev_mnt_unpin();
+	return 0;
 }
 
 /**

@@ -220,6 +220,47 @@ TEST(vm_ops_copy_lives_with_its_vmas)
 	close(dev);
 }
 
+/* The "major:minor" of the mapping holding @addr in /proc/self/maps. */
+static bool maps_dev(const void *addr, char dev[16])
+{
+	char line[512];
+
+	return maps_line(addr, line, sizeof(line)) &&
+	       sscanf(line, "%*x-%*x %*s %*x %15s", dev) == 1;
+}
+
+/*
+ * Objects live on one superblock, whatever opened and closed in between:
+ * a mapping that outlives every open of the device keeps it, and a new
+ * open uses it (a superblock per object would take an anonymous device
+ * number each, a resource all mounts share).
+ */
+TEST(one_superblock_for_all_objects)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	char dev_a[16], dev_b[16];
+	char *a, *b;
+	int dev;
+
+	dev = open(MAPDEV_DEV, O_RDWR);
+	if (dev < 0 && errno == ENOENT)
+		SKIP(return, "%s is missing", MAPDEV_DEV);
+	ASSERT_LE(0, dev);
+	a = dev_mmap(dev, page, MAP_SHARED, -1);
+	ASSERT_NE(MAP_FAILED, a);
+	close(dev);
+	dev = open(MAPDEV_DEV, O_RDWR);
+	ASSERT_LE(0, dev);
+	b = dev_mmap(dev, page, MAP_SHARED, -1);
+	ASSERT_NE(MAP_FAILED, b);
+	close(dev);
+	ASSERT_TRUE(maps_dev(a, dev_a));
+	ASSERT_TRUE(maps_dev(b, dev_b));
+	EXPECT_STREQ(dev_a, dev_b);
+	munmap(a, page);
+	munmap(b, page);
+}
+
 static double now(void)
 {
 	struct timespec ts;
