@@ -50,7 +50,7 @@ USER_CFLAGS = $(CFLAGS) $(WARN) -Iuapi -Itools/lib/mapdev
 M32	:= -m32 -D_FILE_OFFSET_BITS=64
 
 SELFTESTS := object shared private module abi anon file errors lib stress \
-	     limits hwpoison
+	     limits hwpoison failnth
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
 		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS)) \
 		 $(BUILD)/selftests/preload

@@ -52,6 +52,8 @@ kmemleak=/sys/kernel/debug/kmemleak
 [ -w $kmemleak ] && echo clear > $kmemleak
 nextra=5
 [ -w $kmemleak ] && nextra=$((nextra + 1))
+[ -e /proc/self/fail-nth ] && [ -d /sys/kernel/debug/fail_usercopy ] &&
+	nextra=$((nextra + 1))
 [ -d /lib/modules/$kver/kernel ] && nextra=$((nextra + 1))
 
 echo "TAP version 13"
@@ -113,6 +115,53 @@ elif [ $rc -eq 0 ]; then
 	ktap ok "mapdev-fuzz"
 else
 	ktap "not ok" "mapdev-fuzz" "exit=$rc"
+fi
+
+# The fuzzer again with fault injection, where the kernel has it (the debug
+# kernel): 1 in 100 of the fuzzing threads' allocations and user copies
+# fail (task-filter: no other task's).  times counts down from a known
+# value, so what it lost is what was injected.
+fi=/sys/kernel/debug
+fi_attrs="failslab fail_page_alloc fail_usercopy"
+fi_times=100000000
+fi_ready() {
+	[ -e /proc/self/fail-nth ] || return 1
+	for a in $fi_attrs; do [ -d $fi/$a ] || return 1; done
+}
+fi_set() { # fi_set PROBABILITY TASK-FILTER TIMES
+	for a in $fi_attrs; do
+		echo 0 > $fi/$a/verbose
+		echo "$2" > $fi/$a/task-filter
+		echo 1 > $fi/$a/interval
+		echo "$3" > $fi/$a/times
+		echo "$1" > $fi/$a/probability
+	done
+	echo N > $fi/failslab/ignore-gfp-wait
+	echo N > $fi/fail_page_alloc/ignore-gfp-wait
+	echo N > $fi/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > $fi/fail_page_alloc/min-order
+}
+if fi_ready; then
+	fi_set 1 Y $fi_times
+	echo "mapdev-check: start fuzz with fault injection" > /dev/kmsg
+	(cd /tmp && "$build/tools/mapdev-fuzz" -f \
+		-s "${MAPDEV_FUZZ_SECONDS:-20}" -t 4) > "$tmp/out" 2>&1
+	rc=$?
+	injected=0
+	for a in $fi_attrs; do
+		left=$(cat $fi/$a/times)
+		injected=$((injected + fi_times - left))
+		echo "# fault injection: $a: $((fi_times - left)) failures injected"
+	done
+	fi_set 0 N 1
+	sed 's/^/# /' "$tmp/out"
+	if ! check_splat fuzz-inject; then
+		ktap "not ok" "mapdev-fuzz with fault injection" "kernel splat"
+	elif [ $rc -eq 0 ] && [ $injected -gt 0 ]; then
+		ktap ok "mapdev-fuzz with fault injection ($injected failures injected)"
+	else
+		ktap "not ok" "mapdev-fuzz with fault injection ($injected failures injected)" "exit=$rc"
+	fi
 fi
 
 pages=$(cat $sysfs/pages 2>/dev/null)

@@ -11,6 +11,12 @@
  * reported and makes the exit status 1.  Mappings that succeed are touched
  * (faults allowed to raise SIGSEGV/SIGBUS) and unmapped.  MAP_FIXED only
  * ever lands inside an arena reserved for it.
+ *
+ * With -f, each fuzzing thread marks itself for fault injection
+ * (/proc/thread-self/make-it-fail): the failslab, fail_page_alloc and
+ * fail_usercopy settings in debugfs, with task-filter on, then fail a
+ * share of its allocations and user copies (the test runner sets them up
+ * and counts what was injected).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -290,6 +296,7 @@ static void fuzz_unknown(unsigned int *seed)
 }
 
 static double deadline;
+static bool inject;
 
 static double now(void)
 {
@@ -299,10 +306,24 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Mark (or unmark) the calling thread for fault injection. */
+static void make_it_fail(const char *on)
+{
+	int fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, on, 1) != 1) {
+		fprintf(stderr, "mapdev-fuzz: make-it-fail: %s\n", strerror(errno));
+		exit(2);
+	}
+	close(fd);
+}
+
 static void *fuzz_thread(void *arg)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)arg;
 
+	if (inject)
+		make_it_fail("1");
 	while (now() < deadline) {
 		switch (rand_r(&seed) % 8) {
 		case 0:
@@ -372,13 +393,15 @@ int main(int argc, char **argv)
 	pthread_t t[MAX_THREADS];
 	struct sigaction sa = { .sa_handler = on_fault };
 
-	while ((o = getopt(argc, argv, "s:t:")) != -1) {
+	while ((o = getopt(argc, argv, "fs:t:")) != -1) {
 		if (o == 's') {
 			secs = atof(optarg);
 		} else if (o == 't') {
 			threads = atoi(optarg);
+		} else if (o == 'f') {
+			inject = true;
 		} else {
-			fprintf(stderr, "Usage: mapdev-fuzz [-s seconds] [-t threads]\n");
+			fprintf(stderr, "Usage: mapdev-fuzz [-f] [-s seconds] [-t threads]\n");
 			return 2;
 		}
 	}
