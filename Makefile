@@ -43,7 +43,6 @@ LIBDIR_B := $(BUILD)/lib
 LIB_SO	:= $(LIBDIR_B)/libmapdev.so.$(LIB_VERSION)
 LIB_A	:= $(LIBDIR_B)/libmapdev.a
 LIB32_A	:= $(BUILD)/lib32/libmapdev.a
-LIB_PC	:= $(LIBDIR_B)/mapdev.pc
 LIB_SRC	:= tools/lib/mapdev/mapdev.c
 LIB_HDRS := tools/lib/mapdev/mapdev.h uapi/linux/mapdev.h
 USER_CFLAGS = $(CFLAGS) $(WARN) -Iuapi -Itools/lib/mapdev
@@ -95,7 +94,7 @@ $(KSRC)/.stamp: $(KSRC_TAR)
 		linux-source-6.12/scripts/const_structs.checkpatch
 	$(Q)touch $@
 
-lib: $(LIB_SO) $(LIB_A) $(LIB32_A) $(LIB_PC) $(PRELOAD_SO)
+lib: $(LIB_SO) $(LIB_A) $(LIB32_A) $(PRELOAD_SO)
 
 # Only the version script's symbols are exported; nothing is left undefined.
 $(LIB_SO): $(LIB_SRC) $(LIB_HDRS) tools/lib/mapdev/libmapdev.map
@@ -129,11 +128,6 @@ $(LIB32_A): $(LIB_SRC) $(LIB_HDRS)
 	$(Q)$(CC) $(USER_CFLAGS) $(M32) -fvisibility=hidden -c -o $(@:.a=.o) $<
 	$(Q)$(AR) rcs $@ $(@:.a=.o)
 
-$(LIB_PC): tools/lib/mapdev/mapdev.pc.in
-	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
-		$< > $@
 
 tools: $(TOOL_BINS)
 
@@ -273,7 +267,12 @@ install: lib tools modules_install
 	$(Q)ln -sf libmapdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	$(Q)ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libmapdev.so
 	$(Q)install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
-	$(Q)install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	@# pkg-config describes where this install puts things, whatever
+	@# PREFIX the build had: the file is made here, not at build time.
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		tools/lib/mapdev/mapdev.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mapdev.pc
+	$(Q)chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/mapdev.pc
 	$(Q)install -m 0755 $(BUILD)/tools/mapdev-run $(DESTDIR)$(BINDIR)/
 	$(Q)install -m 0644 tools/lib/mapdev/mapdev.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 0644 uapi/linux/mapdev.h $(DESTDIR)$(INCLUDEDIR)/linux/

@@ -131,6 +131,18 @@ fs_fault:
 	return ret;
 }
 
+/*
+ * Fault-around: the filesystem's own (filemap_map_pages() maps what is
+ * cached and uptodate around a read fault, without ->fault), counted.
+ * Runs under the VMA's lock, which it never drops.
+ */
+static vm_fault_t mapdev_file_map_pages(struct vm_fault *vmf, pgoff_t start,
+					pgoff_t end)
+{
+	mapdev_count(MAPDEV_STAT_FAULT_FILE_AROUND);
+	return mapdev_wrap_of(vmf->vma)->orig->map_pages(vmf, start, end);
+}
+
 static void mapdev_wrap_put(struct mapdev_wrap *wrap)
 {
 	/* mapdev_wraps_lock: no lookup takes the copy once it is unused. */
@@ -213,6 +225,8 @@ static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *or
 	wrap->orig = orig;
 	wrap->ops = *orig;
 	wrap->ops.fault = mapdev_file_fault;
+	if (orig->map_pages)
+		wrap->ops.map_pages = mapdev_file_map_pages;
 	wrap->ops.open = mapdev_file_vma_open;
 	wrap->ops.close = mapdev_file_vma_close;
 	/* Where native read faults skip ->fault for cached pages too. */

@@ -125,6 +125,7 @@ static const char * const mapdev_stat_names[MAPDEV_NR_STATS] = {
 	[MAPDEV_STAT_FAULT_COW_HOLE]	= "fault_cow_hole",
 	[MAPDEV_STAT_FAULT_FILE]	= "fault_file",
 	[MAPDEV_STAT_FAULT_FILE_FS]	= "fault_file_fs",
+	[MAPDEV_STAT_FAULT_FILE_AROUND]	= "fault_file_around",
 	[MAPDEV_STAT_MMAP]		= "mmap",
 	[MAPDEV_STAT_MUNMAP]		= "munmap",
 	[MAPDEV_STAT_FILE_NATIVE]	= "file_native",

@@ -26,6 +26,7 @@ enum mapdev_stat {
 	MAPDEV_STAT_FAULT_COW_HOLE,	/* private write faults on a hole */
 	MAPDEV_STAT_FAULT_FILE,		/* file faults served from the page cache */
 	MAPDEV_STAT_FAULT_FILE_FS,	/* file faults handed to the filesystem */
+	MAPDEV_STAT_FAULT_FILE_AROUND,	/* file fault-around (->map_pages) calls */
 	MAPDEV_STAT_MMAP,		/* mappings made by MAPDEV_IOC_MMAP */
 	MAPDEV_STAT_MUNMAP,		/* MAPDEV_IOC_MUNMAP calls that succeeded */
 	MAPDEV_STAT_FILE_NATIVE,	/* file mappings left to the filesystem */

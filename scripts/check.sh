@@ -83,28 +83,33 @@ lib_exports() {
 }
 
 # make install into a DESTDIR (the module of the matrix's first kernel: the
-# host's own may have no headers); a program builds against it with
-# pkg-config, shared and static; make uninstall leaves nothing behind.
+# host's own may have no headers), with a PREFIX other than the build's
+# (the build above used the default, /usr/local); pkg-config names the
+# installed paths; a program builds against it with pkg-config, shared and
+# static; make uninstall leaves nothing behind.
 install_roundtrip() {
 	dest=$BUILD/destdir
+	prefix=/opt/mapdev-check
 	k=${kernels%% *}
 	rm -rf "$dest"
-	make -s install DESTDIR="$dest" PREFIX=/usr/local KVER="$k" || return 1
+	make -s install DESTDIR="$dest" PREFIX=$prefix KVER="$k" || return 1
 	[ -f "$dest/lib/modules/$k/updates/mapdev.ko" ] || return 1
+	pc="env PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest$prefix/lib/pkgconfig pkg-config"
+	grep -qx "prefix=$prefix" "$dest$prefix/lib/pkgconfig/mapdev.pc" || return 1
+	[ "$($pc --cflags mapdev | tr -d " ")" = "-I$dest$prefix/include" ] || return 1
 	printf '#include <sys/mman.h>\n#include <mapdev.h>\nint main(void) { return mapdev_mmap(0, 0, 0, 0, -1, 0) == MAP_FAILED ? 0 : 1; }\n' > "$BUILD/use-lib.c"
-	pc="env PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/local/lib/pkgconfig pkg-config"
 	# shellcheck disable=SC2046
 	cc -Wall -Werror -o "$BUILD/use-lib" "$BUILD/use-lib.c" \
 		$($pc --cflags --libs mapdev) || return 1
-	LD_LIBRARY_PATH=$dest/usr/local/lib "$BUILD/use-lib" || return 1
+	LD_LIBRARY_PATH=$dest$prefix/lib "$BUILD/use-lib" || return 1
 	# shellcheck disable=SC2046
 	cc -Wall -Werror -static -o "$BUILD/use-lib-static" "$BUILD/use-lib.c" \
-		$($pc --cflags mapdev) "$dest/usr/local/lib/libmapdev.a" || return 1
+		$($pc --cflags mapdev) "$dest$prefix/lib/libmapdev.a" || return 1
 	"$BUILD/use-lib-static" || return 1
 	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap mapdev-run; do
-		MANPATH=$dest/usr/local/share/man man -w "$m" > /dev/null || return 1
+		MANPATH=$dest$prefix/share/man man -w "$m" > /dev/null || return 1
 	done
-	make -s uninstall DESTDIR="$dest" PREFIX=/usr/local KVER="$k" || return 1
+	make -s uninstall DESTDIR="$dest" PREFIX=$prefix KVER="$k" || return 1
 	left=$(find "$dest" -type f -o -type l)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
@@ -117,7 +122,7 @@ for k in $kernels; do
 done
 run "build libmapdev, tools and selftests" make -s lib tools selftests
 run "libmapdev exports only its three functions, soname libmapdev.so.1" lib_exports
-run "make install/uninstall with DESTDIR, pkg-config, man pages" install_roundtrip
+run "make install/uninstall with DESTDIR and another PREFIX, pkg-config, man pages" install_roundtrip
 run "uapi header compiles alone (c90, -m32/-m64)" make -s headers_check
 run "checkpatch --strict" make -s checkpatch
 run "dkms build for $kernels(private DKMS tree)" make -s dkms KERNELS="$kernels"

@@ -16,8 +16,12 @@ export MAPDEV_KO=$ko
 sysfs=/sys/class/misc/mapdev
 tmp=$(mktemp -d)
 # A report the kernel prints when something is wrong; not the OOM killer's
-# (the memory cgroup test provokes it), whose call trace is expected.
-splat='WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN|Bad page|refcount_t|kmemleak|general protection|circular locking|sleeping function called|Kernel panic|list_add corruption|list_del corruption'
+# (the memory cgroup test provokes it) or a failed allocation's
+# (warn_alloc(): fault injection provokes them), whose call traces are
+# expected.  Lockdep's reports are WARNINGs or BUGs; that it turned itself
+# off is matched too.  (A bare "lockdep" would match function names in any
+# call trace.)
+splat='WARNING:|BUG:|Oops|locking correctness validator|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|KASAN|UBSAN|Bad page|refcount_t|kmemleak|general protection|circular locking|sleeping function called|Kernel panic|list_add corruption|list_del corruption'
 
 # Every selftest, 64-bit then 32-bit (the compat ioctl path).
 tests=$(cd "$build" && ls -d selftests/* selftests32/* 2>/dev/null)

@@ -28,5 +28,21 @@ if [ $# -eq 0 ]; then
 	exec vng $accel -r "$kernel" --user root --cpus "${VM_CPUS:-2}" \
 		--memory "${VM_MEMORY:-2G}"
 fi
-exec vng $accel -r "$kernel" --user root --cpus "${VM_CPUS:-2}" \
-	--memory "${VM_MEMORY:-2G}" -- "$@"
+# qemu opens its console output afresh, truncating a file it is handed as
+# standard output, so that a log redirected from make (make check > log)
+# would lose all that came before the VM.  Hand it a pipe instead, and
+# keep vng's exit status.
+if [ -t 1 ]; then
+	exec vng $accel -r "$kernel" --user root --cpus "${VM_CPUS:-2}" \
+		--memory "${VM_MEMORY:-2G}" -- "$@"
+fi
+status=$(mktemp)
+{
+	rc=0
+	vng $accel -r "$kernel" --user root --cpus "${VM_CPUS:-2}" \
+		--memory "${VM_MEMORY:-2G}" -- "$@" || rc=$?
+	echo "$rc" > "$status"
+} | cat
+rc=$(cat "$status")
+rm -f "$status"
+exit "$rc"

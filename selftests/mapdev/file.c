@@ -359,6 +359,34 @@ TEST_F(file, faults_served_by_mapdev)
 }
 
 /*
+ * Read faults on cached pages reach mapdev too: fault-around, which maps
+ * them without ->fault, goes through mapdev's ->map_pages.
+ */
+TEST_F(file, read_faults_served_by_mapdev)
+{
+	static const char * const names[] = {
+		"fault_file_around", "fault_file", "fault_file_fs",
+	};
+	long before = 0, after = 0;
+	size_t i;
+	char *p;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		before += mapdev_stat(names[i]);
+	p = map_file(variant->m, self->fd, self->len, PROT_READ, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ('a', p[0]);
+	EXPECT_EQ('a' + 9, p[9 * self->page]);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		after += mapdev_stat(names[i]);
+	/* At least one each for two pages 9 pages apart; none natively. */
+	EXPECT_LE(variant->m->mapdev ? before + 2 : before, after);
+	if (!variant->m->mapdev)
+		EXPECT_EQ(before, after);
+	munmap(p, self->len);
+}
+
+/*
  * mprotect() of one page and back.  Natively the VMAs merge again into
  * one; mapdev's copy of the vm_operations has a ->close (it counts the
  * VMAs using it), and the core never merges a VMA with ->close away, so
