@@ -48,12 +48,12 @@ LIB_HDRS := tools/lib/mapdev/mapdev.h uapi/linux/mapdev.h
 USER_CFLAGS = $(CFLAGS) $(WARN) -Iuapi -Itools/lib/mapdev
 M32	:= -m32 -D_FILE_OFFSET_BITS=64
 
-SELFTESTS := object shared private module abi anon file errors lib stress \
-	     limits hwpoison failnth
-SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS)) \
-		 $(addprefix $(BUILD)/selftests32/,$(SELFTESTS)) \
-		 $(BUILD)/selftests/preload
-SELFTEST_HDRS := selftests/mapdev/helpers.h selftests/mapdev/harness.h $(LIB_HDRS)
+# The kselftests: selftests/mapdev is a kselftest target (its own Makefile
+# on the kernel's lib.mk); "make selftests" builds it into $(SELFTEST_OUT)
+# with the kernel's selftests directory extracted under $(KSRC).
+SELFTEST_OUT := $(BUILD)/selftests
+KSFT_MAKE = $(MAKE) -C selftests/mapdev OUTPUT=$(SELFTEST_OUT) \
+	    KSFT_DIR=$(KSFT) MAPDEV_SRC=$(CURDIR)
 
 TOOLS := mapdev-demo mapdev-bench mapdev-run mapdev-fuzz
 PRELOAD_SO := $(LIBDIR_B)/libmapdev-preload.so
@@ -62,7 +62,7 @@ TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild Kbuild \
 	       uapi/linux/mapdev.h
 
-.PHONY: all modules lib tools selftests clean check checkpatch sparse demo \
+.PHONY: all modules lib tools selftests selftests_intree clean check check-quick checkpatch sparse demo \
 	vm bench headers_check install uninstall modules_install dkms \
 	dkms_install dkms_uninstall
 
@@ -85,10 +85,11 @@ modules:
 
 # Pieces of the kernel tree used at build time only, never committed.
 $(KSRC)/.stamp: $(KSRC_TAR)
+	$(Q)rm -rf $(KSRC)
 	$(Q)mkdir -p $(KSRC)
 	$(Q)tar xJf $(KSRC_TAR) -C $(KSRC) --strip-components=1 \
-		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
-		linux-source-6.12/tools/testing/selftests/kselftest.h \
+		linux-source-6.12/tools/testing/selftests \
+		linux-source-6.12/scripts/subarch.include \
 		linux-source-6.12/scripts/checkpatch.pl \
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch
@@ -152,31 +153,23 @@ $(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/lib/mapdev/stats.
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< tools/lib/mapdev/stats.c
 
-selftests: $(SELFTEST_BINS)
+# The list of tests, as run_kselftest.sh has it, is what the VMs run.
+selftests: $(KSRC)/.stamp
+	$(Q)mkdir -p $(SELFTEST_OUT)
+	$(Q)$(KSFT_MAKE)
+	$(Q)install -m 0755 selftests/mapdev/preload.sh $(SELFTEST_OUT)/
+	$(Q)$(KSFT_MAKE) -s COLLECTION=mapdev emit_tests \
+		> $(SELFTEST_OUT)/kselftest-list.txt
 
-$(BUILD)/selftests/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB_A) \
-		$(KSRC)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< $(LIB_A) -pthread
-
-# Real programs under mapdev-run (a shell script).
-$(BUILD)/selftests/preload: selftests/mapdev/preload.sh $(TOOL_BINS) $(PRELOAD_SO) \
-		$(BUILD)/selftests-bin/preload_stress
-	@mkdir -p $(dir $@)
-	$(Q)install -m 0755 $< $@
-
-$(BUILD)/selftests-bin/preload_stress: selftests/mapdev/preload_stress.c
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -pthread
-
-$(BUILD)/selftests32/%: selftests/mapdev/%.c $(SELFTEST_HDRS) $(LIB32_A) \
-		$(KSRC)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@ (32-bit)"
-	$(Q)$(CC) $(USER_CFLAGS) $(M32) -isystem $(KSFT) -o $@ $< $(LIB32_A) \
-		-pthread
+# selftests/mapdev placed in the kernel's tools/testing/selftests, built
+# and installed the kernel's way (make check shows it works).
+KTREE_SFT := $(KSFT)
+selftests_intree: $(KSRC)/.stamp
+	$(Q)rm -rf $(KTREE_SFT)/mapdev $(BUILD)/kselftest_install
+	$(Q)cp -r selftests/mapdev $(KTREE_SFT)/mapdev
+	$(Q)MAKEFLAGS= $(MAKE) -s -C $(KTREE_SFT) TARGETS=mapdev \
+		MAPDEV_SRC=$(CURDIR) KSFT_INSTALL_PATH=$(BUILD)/kselftest_install \
+		install
 
 CHECKPATCH	= $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 		  --show-types -f
@@ -217,6 +210,14 @@ headers_check:
 
 check:
 	$(Q)scripts/check.sh
+
+# The edit-test loop: one kernel (KVER, default the newest of the matrix),
+# its module, the library, tools and kselftests built, one VM, the
+# kselftests with shorter stress and fuzzing.  Prints the time it took.
+QUICK_KVER = $(if $(filter command line,$(origin KVER)),$(KVER),$(lastword $(KERNELS)))
+check-quick:
+	$(Q)MAPDEV_QUICK=1 MAPDEV_KERNELS="$(QUICK_KVER)" MAPDEV_NEWEST_KERNEL=0 \
+		MAPDEV_DEBUG_KERNEL=0 scripts/check.sh
 
 demo:
 	$(Q)scripts/demo.sh

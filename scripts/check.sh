@@ -5,6 +5,9 @@
 # the matrix (no warnings at W=1), run checkpatch, sparse and the uapi
 # header check, then boot each kernel in a VM and run the selftests there.
 # Prints KTAP per kernel and ends with one line "N passed, N failed".
+#
+# MAPDEV_QUICK=1 (make check-quick): the edit-test loop: only the builds,
+# then the VMs with shorter stress and fuzzing and no install cycle.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -114,6 +117,29 @@ install_roundtrip() {
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
+# selftests/mapdev in a kernel tree's tools/testing/selftests: built and
+# installed by the kernel's selftests Makefile, its run_kselftest.sh lists
+# every mapdev test (the VMs run one of them through it).
+intree_kselftest() {
+	make -s selftests_intree || return 1
+	"$BUILD/kselftest_install/run_kselftest.sh" -l | grep '^mapdev:' \
+		> "$BUILD/kselftest-intree.list" || return 1
+	diff "$BUILD/selftests/kselftest-list.txt" "$BUILD/kselftest-intree.list"
+}
+
+# The checks besides the builds: exports, install, in-tree kselftest,
+# headers, checkpatch, DKMS, sparse.
+host_checks() {
+	run "libmapdev exports only its three functions, soname libmapdev.so.1" lib_exports
+	run "kselftest in a kernel tree: make TARGETS=mapdev install, run_kselftest.sh -l" \
+		intree_kselftest
+	run "make install/uninstall with DESTDIR and another PREFIX, pkg-config, man pages" install_roundtrip
+	run "uapi header compiles alone (c90, -m32/-m64)" make -s headers_check
+	run "checkpatch --strict" make -s checkpatch
+	run "dkms build for $kernels(private DKMS tree)" make -s dkms KERNELS="$kernels"
+	run "sparse C=2" make -s sparse KERNELS="$kernels"
+}
+
 echo "TAP version 13"
 elapsed "dependencies installed"
 echo "# host checks"
@@ -121,13 +147,8 @@ for k in $kernels; do
 	run "build mapdev.ko for $k at W=1" build_module "$k"
 done
 run "build libmapdev, tools and selftests" make -s lib tools selftests
-run "libmapdev exports only its three functions, soname libmapdev.so.1" lib_exports
-run "make install/uninstall with DESTDIR and another PREFIX, pkg-config, man pages" install_roundtrip
-run "uapi header compiles alone (c90, -m32/-m64)" make -s headers_check
-run "checkpatch --strict" make -s checkpatch
-run "dkms build for $kernels(private DKMS tree)" make -s dkms KERNELS="$kernels"
-run "sparse C=2" make -s sparse KERNELS="$kernels"
-
+quick=${MAPDEV_QUICK:-0}
+[ "$quick" = 1 ] || host_checks
 # vm_check KERNEL NAME: run the guest checks in a VM of KERNEL (a release
 # or an image) and add its test cases to the totals.  The selftests' own
 # (indented) lines count, and the runner's other lines; a selftest binary's
@@ -136,8 +157,10 @@ run "sparse C=2" make -s sparse KERNELS="$kernels"
 vm_check() {
 	echo "# kernel $2"
 	log=$logs/vm-$(echo "$2" | tr -c 'A-Za-z0-9.\n' '_').log
-	timeout 3600 scripts/vm.sh "$1" sh "$PWD/scripts/guest-check.sh" \
-		"$BUILD" > "$log" 2>&1
+	timeout 3600 scripts/vm.sh "$1" env MAPDEV_QUICK="$quick" \
+		${MAPDEV_STRESS_SECONDS:+MAPDEV_STRESS_SECONDS=$MAPDEV_STRESS_SECONDS} \
+		${MAPDEV_FUZZ_SECONDS:+MAPDEV_FUZZ_SECONDS=$MAPDEV_FUZZ_SECONDS} \
+		sh "$PWD/scripts/guest-check.sh" "$BUILD" > "$log" 2>&1
 	cat "$log"
 	if ! grep -Eq '^ *(not )?ok [0-9]+ ' "$log"; then
 		echo "# kernel $2: the VM reported nothing"

@@ -9,6 +9,13 @@ set -u
 
 build=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
+# MAPDEV_QUICK=1 (make check-quick): 1 s a stress test, 5 s of fuzzing, no
+# install cycle.
+quick=${MAPDEV_QUICK:-0}
+if [ "$quick" = 1 ]; then
+	: "${MAPDEV_STRESS_SECONDS:=1}" "${MAPDEV_FUZZ_SECONDS:=5}"
+	export MAPDEV_STRESS_SECONDS MAPDEV_FUZZ_SECONDS
+fi
 kver=$(uname -r)
 ko=$build/kernel/$kver/module/mapdev.ko
 # The module file, for the selftest that unloads and loads it again.
@@ -23,8 +30,9 @@ tmp=$(mktemp -d)
 # call trace.)
 splat='WARNING:|BUG:|Oops|locking correctness validator|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|KASAN|UBSAN|Bad page|refcount_t|kmemleak|general protection|circular locking|sleeping function called|Kernel panic|list_add corruption|list_del corruption'
 
-# Every selftest, 64-bit then 32-bit (the compat ioctl path).
-tests=$(cd "$build" && ls -d selftests/* selftests32/* 2>/dev/null)
+# Every selftest, as the kselftest build listed them (emit_tests): each C
+# test 64-bit and 32-bit (NAME_32, the compat ioctl path), and preload.sh.
+tests=$(sed -n 's/^mapdev://p' "$build/selftests/kselftest-list.txt")
 ntests=$(printf '%s\n' $tests | grep -c .)
 n=0
 
@@ -54,11 +62,11 @@ check_splat() { # check_splat NAME: fail NAME if the kernel complained
 kmemleak=/sys/kernel/debug/kmemleak
 [ -d /sys/kernel/debug/tracing ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 [ -w $kmemleak ] && echo clear > $kmemleak
-nextra=5
+nextra=7
 [ -w $kmemleak ] && nextra=$((nextra + 1))
 [ -e /proc/self/fail-nth ] && [ -d /sys/kernel/debug/fail_usercopy ] &&
 	nextra=$((nextra + 1))
-[ -d /lib/modules/$kver/kernel ] && nextra=$((nextra + 1))
+[ -d /lib/modules/$kver/kernel ] && [ "$quick" != 1 ] && nextra=$((nextra + 1))
 
 echo "TAP version 13"
 echo "# mapdev on $kver"
@@ -90,13 +98,12 @@ else
 	echo "# no ext4 test file system: its cases skip"
 fi
 
-for t in $tests; do
-	name=$(echo "$t" | sed 's|^selftests/||; s|^selftests32/|32/|')
+for name in $tests; do
 	echo "mapdev-check: start $name" > /dev/kmsg
-	(cd /tmp && "$build/$t") > "$tmp/out" 2>&1
+	(cd /tmp && "$build/selftests/$name") > "$tmp/out" 2>&1
 	rc=$?
 	sed 's/^/  /' "$tmp/out"
-	if ! check_splat "$t"; then
+	if ! check_splat "$name"; then
 		ktap "not ok" "selftests: mapdev: $name" "kernel splat"
 	elif [ $rc -eq 0 ]; then
 		ktap ok "selftests: mapdev: $name"
@@ -106,6 +113,33 @@ for t in $tests; do
 		ktap "not ok" "selftests: mapdev: $name" "exit=$rc"
 	fi
 done
+
+# The kselftest ways in: "make run_tests" from the source directory, and
+# the run_kselftest.sh that a kernel tree's install made (make check builds
+# it on the host), each running one test.
+ksft_run() { # ksft_run NAME CMD...: one KTAP line for a kselftest runner
+	name=$1
+	shift
+	"$@" > "$tmp/out" 2>&1
+	rc=$?
+	sed 's/^/# /' "$tmp/out"
+	if [ $rc -eq 0 ] && grep -q '^ok 1 selftests: mapdev: abi' "$tmp/out" &&
+	   check_splat "$name"; then
+		ktap ok "$name"
+	else
+		ktap "not ok" "$name" "exit=$rc"
+	fi
+}
+ksft_run "make -C selftests/mapdev run_tests (abi)" \
+	make -s -C "$src/selftests/mapdev" OUTPUT="$build/selftests" \
+	KSFT_DIR="$build/ksrc/tools/testing/selftests" MAPDEV_SRC="$src" \
+	MAPDEV_TESTS=abi CAN_BUILD_I386= TEST_PROGS= run_tests
+if [ -x "$build/kselftest_install/run_kselftest.sh" ]; then
+	ksft_run "run_kselftest.sh -t mapdev:abi (a kernel tree's install)" \
+		"$build/kselftest_install/run_kselftest.sh" -t mapdev:abi
+else
+	ktap ok "run_kselftest.sh -t mapdev:abi" "SKIP no kselftest install"
+fi
 
 # The ioctl fuzzer, bounded in time, from several threads.
 echo "mapdev-check: start fuzz" > /dev/kmsg
@@ -201,7 +235,9 @@ install_cycle() {
 	diff "$tmp/before" "$tmp/after"
 }
 # A kernel built from a tree (the debug kernel) has its /lib/modules read-only.
-if [ -d "/lib/modules/$kver/kernel" ] && ! touch "/lib/modules/$kver/.mapdev-w" 2>/dev/null; then
+if [ "$quick" = 1 ]; then
+	: # make check-quick: no install cycle
+elif [ -d "/lib/modules/$kver/kernel" ] && ! touch "/lib/modules/$kver/.mapdev-w" 2>/dev/null; then
 	ktap ok "make install, modprobe, use, make uninstall" \
 		"SKIP /lib/modules/$kver is read-only"
 elif [ -d "/lib/modules/$kver/kernel" ]; then

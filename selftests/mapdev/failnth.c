@@ -433,13 +433,13 @@ FIXTURE_SETUP(failnth)
 	if (access(MAPDEV_DEV, F_OK))
 		SKIP(return, "%s is missing: load mapdev.ko", MAPDEV_DEV);
 	if (access("/proc/thread-self/fail-nth", W_OK))
-		SKIP(return, "no /proc/thread-self/fail-nth: the kernel lacks CONFIG_FAULT_INJECTION");
+		SKIP(return, "no fail-nth: no CONFIG_FAULT_INJECTION");
 	if (access(DEBUGFS "failslab", F_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (access(DEBUGFS "failslab", F_OK) ||
 	    access(DEBUGFS "fail_page_alloc", F_OK) ||
 	    access(DEBUGFS "fail_usercopy", F_OK))
-		SKIP(return, "failslab, fail_page_alloc or fail_usercopy is missing in debugfs");
+		SKIP(return, "no failslab, fail_page_alloc or fail_usercopy");
 	ASSERT_EQ(0, arm_injection());
 	self->fail_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fail_fd);

@@ -7,7 +7,11 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-run=${MAPDEV_RUN:-$here/../tools/mapdev-run}
+# What it runs is built beside it (the kselftest build or install
+# directory); "make run_tests" from the source says where.
+bin=${MAPDEV_SELFTEST_BIN:-$here}
+run=${MAPDEV_RUN:-$bin/mapdev-run}
+export MAPDEV_PRELOAD_LIB="${MAPDEV_PRELOAD_LIB:-$bin/libmapdev-preload.so}"
 work=$(mktemp -d /tmp/mapdev-preload.XXXXXX)
 n=0
 fail=0
@@ -131,11 +135,11 @@ both cmp sh -c 'cmp "$1" "$2"; cmp -l "$1" "$2" | head -n 3' sh "$work/a" "$work
 
 
 # Threads, fork, exec: the interposer in each of them.
-both threads "$here/../selftests-bin/preload_stress"
+both threads "$bin/preload_stress"
 
 # By hand: LD_PRELOAD and the environment, each process counting itself.
 n=$((n + 1))
-LD_PRELOAD=$here/../lib/libmapdev-preload.so MAPDEV_PRELOAD_STATS=1 \
+LD_PRELOAD=$MAPDEV_PRELOAD_LIB MAPDEV_PRELOAD_STATS=1 \
 	python3 "$work/mm.py" > /dev/null 2> "$work/hand.err"
 if grep -Eq '^libmapdev-preload: mmap routed [1-9]' "$work/hand.err"; then
 	echo "# $(grep '^libmapdev-preload:' "$work/hand.err" | head -n 1)"
