@@ -379,8 +379,11 @@ TEST_F(file, read_faults_served_by_mapdev)
 	EXPECT_EQ('a' + 9, p[9 * self->page]);
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		after += mapdev_stat(names[i]);
-	/* At least one each for two pages 9 pages apart; none natively. */
-	EXPECT_LE(variant->m->mapdev ? before + 2 : before, after);
+	/*
+	 * At least one (fault-around maps up to 16 pages at once, both of
+	 * these among them); none natively.
+	 */
+	EXPECT_LE(variant->m->mapdev ? before + 1 : before, after);
 	if (!variant->m->mapdev)
 		EXPECT_EQ(before, after);
 	munmap(p, self->len);
