@@ -84,7 +84,7 @@ modules:
 	@echo "  MODULE  $(KBUILD_OUT)/module/mapdev.ko"
 
 # Pieces of the kernel tree used at build time only, never committed.
-$(KSRC)/.stamp: $(KSRC_TAR)
+$(KSRC)/.stamp-ksft: $(KSRC_TAR)
 	$(Q)rm -rf $(KSRC)
 	$(Q)mkdir -p $(KSRC)
 	$(Q)tar xJf $(KSRC_TAR) -C $(KSRC) --strip-components=1 \
@@ -154,7 +154,7 @@ $(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/lib/mapdev/stats.
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< tools/lib/mapdev/stats.c
 
 # The list of tests, as run_kselftest.sh has it, is what the VMs run.
-selftests: $(KSRC)/.stamp
+selftests: $(KSRC)/.stamp-ksft
 	$(Q)mkdir -p $(SELFTEST_OUT)
 	$(Q)$(KSFT_MAKE)
 	$(Q)install -m 0755 selftests/mapdev/preload.sh $(SELFTEST_OUT)/
@@ -164,7 +164,7 @@ selftests: $(KSRC)/.stamp
 # selftests/mapdev placed in the kernel's tools/testing/selftests, built
 # and installed the kernel's way (make check shows it works).
 KTREE_SFT := $(KSFT)
-selftests_intree: $(KSRC)/.stamp
+selftests_intree: $(KSRC)/.stamp-ksft
 	$(Q)rm -rf $(KTREE_SFT)/mapdev $(BUILD)/kselftest_install
 	$(Q)cp -r selftests/mapdev $(KTREE_SFT)/mapdev
 	$(Q)MAKEFLAGS= $(MAKE) -s -C $(KTREE_SFT) TARGETS=mapdev \
@@ -181,7 +181,7 @@ CHECKPATCH_FILES = $(filter-out $(CHECKPATCH_WAIVED), \
 # Two waivers, each of one rule in one file where the rule cannot apply:
 # compat.h exists to test kernel versions (LINUX_VERSION_CODE), and
 # file.c builds a vm_operations_struct at run time (CONST_STRUCT).
-checkpatch: $(KSRC)/.stamp
+checkpatch: $(KSRC)/.stamp-ksft
 	$(Q)$(CHECKPATCH) $(CHECKPATCH_FILES)
 	$(Q)$(CHECKPATCH) --ignore LINUX_VERSION_CODE module/compat.h
 	$(Q)$(CHECKPATCH) --ignore CONST_STRUCT module/file.c

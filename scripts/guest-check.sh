@@ -62,10 +62,17 @@ check_splat() { # check_splat NAME: fail NAME if the kernel complained
 kmemleak=/sys/kernel/debug/kmemleak
 [ -d /sys/kernel/debug/tracing ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 [ -w $kmemleak ] && echo clear > $kmemleak
+# Fault injection, where the kernel has it (the debug kernel).
+fidir=/sys/kernel/debug
+fi_attrs="failslab fail_page_alloc fail_usercopy"
+fi_times=100000000
+fi_ready() {
+	[ -e /proc/self/fail-nth ] || return 1
+	for a in $fi_attrs; do [ -d $fidir/$a ] || return 1; done
+}
 nextra=7
 [ -w $kmemleak ] && nextra=$((nextra + 1))
-[ -e /proc/self/fail-nth ] && [ -d /sys/kernel/debug/fail_usercopy ] &&
-	nextra=$((nextra + 1))
+fi_ready && nextra=$((nextra + 1))
 [ -d /lib/modules/$kver/kernel ] && [ "$quick" != 1 ] && nextra=$((nextra + 1))
 
 echo "TAP version 13"
@@ -123,11 +130,14 @@ ksft_run() { # ksft_run NAME CMD...: one KTAP line for a kselftest runner
 	"$@" > "$tmp/out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$tmp/out"
-	if [ $rc -eq 0 ] && grep -q '^ok 1 selftests: mapdev: abi' "$tmp/out" &&
-	   check_splat "$name"; then
+	# runner.sh names the directory from BASE_DIR, or in full outside it.
+	if ! check_splat "$name"; then
+		ktap "not ok" "$name" "kernel splat"
+	elif [ $rc -eq 0 ] &&
+	     grep -Eq '^ok 1 selftests: (.*/)?mapdev: abi$' "$tmp/out"; then
 		ktap ok "$name"
 	else
-		ktap "not ok" "$name" "exit=$rc"
+		ktap "not ok" "$name" "exit=$rc, no plain ok for abi"
 	fi
 }
 ksft_run "make -C selftests/mapdev run_tests (abi)" \
@@ -159,25 +169,18 @@ fi
 # kernel): 1 in 100 of the fuzzing threads' allocations and user copies
 # fail (task-filter: no other task's).  times counts down from a known
 # value, so what it lost is what was injected.
-fi=/sys/kernel/debug
-fi_attrs="failslab fail_page_alloc fail_usercopy"
-fi_times=100000000
-fi_ready() {
-	[ -e /proc/self/fail-nth ] || return 1
-	for a in $fi_attrs; do [ -d $fi/$a ] || return 1; done
-}
 fi_set() { # fi_set PROBABILITY TASK-FILTER TIMES
 	for a in $fi_attrs; do
-		echo 0 > $fi/$a/verbose
-		echo "$2" > $fi/$a/task-filter
-		echo 1 > $fi/$a/interval
-		echo "$3" > $fi/$a/times
-		echo "$1" > $fi/$a/probability
+		echo 0 > $fidir/$a/verbose
+		echo "$2" > $fidir/$a/task-filter
+		echo 1 > $fidir/$a/interval
+		echo "$3" > $fidir/$a/times
+		echo "$1" > $fidir/$a/probability
 	done
-	echo N > $fi/failslab/ignore-gfp-wait
-	echo N > $fi/fail_page_alloc/ignore-gfp-wait
-	echo N > $fi/fail_page_alloc/ignore-gfp-highmem
-	echo 0 > $fi/fail_page_alloc/min-order
+	echo N > $fidir/failslab/ignore-gfp-wait
+	echo N > $fidir/fail_page_alloc/ignore-gfp-wait
+	echo N > $fidir/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > $fidir/fail_page_alloc/min-order
 }
 if fi_ready; then
 	fi_set 1 Y $fi_times
@@ -187,7 +190,7 @@ if fi_ready; then
 	rc=$?
 	injected=0
 	for a in $fi_attrs; do
-		left=$(cat $fi/$a/times)
+		left=$(cat $fidir/$a/times)
 		injected=$((injected + fi_times - left))
 		echo "# fault injection: $a: $((fi_times - left)) failures injected"
 	done

@@ -29,9 +29,9 @@ if [ $# -eq 0 ]; then
 		--memory "${VM_MEMORY:-2G}"
 fi
 # qemu opens its console output afresh, truncating a file it is handed as
-# standard output, so that a log redirected from make (make check > log)
-# would lose all that came before the VM.  Hand it a pipe instead, and
-# keep vng's exit status.
+# standard output or error, so that a log redirected from make (make check
+# > log 2>&1) would lose all that came before the VM.  Hand it a pipe for
+# both instead, and keep vng's exit status.
 if [ -t 1 ]; then
 	exec vng $accel -r "$kernel" --user root --cpus "${VM_CPUS:-2}" \
 		--memory "${VM_MEMORY:-2G}" -- "$@"
@@ -40,7 +40,7 @@ status=$(mktemp)
 {
 	rc=0
 	vng $accel -r "$kernel" --user root --cpus "${VM_CPUS:-2}" \
-		--memory "${VM_MEMORY:-2G}" -- "$@" || rc=$?
+		--memory "${VM_MEMORY:-2G}" -- "$@" 2>&1 || rc=$?
 	echo "$rc" > "$status"
 } | cat
 rc=$(cat "$status")
