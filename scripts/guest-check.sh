@@ -166,9 +166,11 @@ else
 fi
 
 # The fuzzer again with fault injection, where the kernel has it (the debug
-# kernel): 1 in 100 of the fuzzing threads' allocations and user copies
-# fail (task-filter: no other task's).  times counts down from a known
-# value, so what it lost is what was injected.
+# kernel): 1 in 100 of the fuzzing threads' allocations fail (task-filter:
+# no other task's).  Not their user copies: the kernel's own for the task
+# (signal frames for the fuzzer's fault probes, rseq) turn a failure into
+# SIGSEGV, natively too; failnth fails mapdev's copies one by one.  times
+# counts down from a known value, so what it lost is what was injected.
 fi_set() { # fi_set PROBABILITY TASK-FILTER TIMES
 	for a in $fi_attrs; do
 		echo 0 > $fidir/$a/verbose
@@ -184,12 +186,13 @@ fi_set() { # fi_set PROBABILITY TASK-FILTER TIMES
 }
 if fi_ready; then
 	fi_set 1 Y $fi_times
+	echo 0 > $fidir/fail_usercopy/probability
 	echo "mapdev-check: start fuzz with fault injection" > /dev/kmsg
 	(cd /tmp && "$build/tools/mapdev-fuzz" -f \
 		-s "${MAPDEV_FUZZ_SECONDS:-20}" -t 4) > "$tmp/out" 2>&1
 	rc=$?
 	injected=0
-	for a in $fi_attrs; do
+	for a in failslab fail_page_alloc; do
 		left=$(cat $fidir/$a/times)
 		injected=$((injected + fi_times - left))
 		echo "# fault injection: $a: $((fi_times - left)) failures injected"

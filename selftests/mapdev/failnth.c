@@ -11,7 +11,8 @@
  * object counters are where they were.
  *
  * Needs CONFIG_FAULT_INJECTION, failslab, fail_page_alloc and
- * fail_usercopy (the debug kernel), debugfs and root; skips elsewhere.
+ * fail_usercopy (the debug kernel, with the stack-trace filter), debugfs
+ * and root; skips elsewhere.
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
@@ -380,12 +381,51 @@ static int write_str(const char *path, const char *s)
 }
 
 /*
+ * Where mapdev's code is: from its lowest to past its highest function
+ * (kallsyms; the module may have been loaded again since the test began).
+ */
+static int mapdev_text(unsigned long long *start, unsigned long long *end)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long a;
+	char line[512], type;
+
+	if (!f)
+		return -1;
+	*start = ~0ULL;
+	*end = 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[mapdev]") &&
+		    sscanf(line, "%llx %c", &a, &type) == 2 &&
+		    (type == 't' || type == 'T') && a) {
+			*start = a < *start ? a : *start;
+			*end = a > *end ? a : *end;
+		}
+	fclose(f);
+	/* The last function is shorter than a page: mapdev's are. */
+	*end += 4096;
+	return *start < *end ? 0 : -1;
+}
+
+static int write_ull(const char *path, unsigned long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0x%llx", v);
+	return write_str(path, buf);
+}
+
+/*
  * Let failslab, fail_page_alloc and fail_usercopy fail any call, sleeping
  * allocations and user pages included; with probability 0 they fail only
- * what fail-nth asks for, in this task.
+ * what fail-nth asks for, in this task.  User copies fail only where
+ * mapdev's code is on the stack: the kernel's own copies for the task (a
+ * signal frame, rseq) turn a failure into SIGSEGV, for any program.
  */
 static int arm_injection(void)
 {
+	unsigned long long start, end;
+
 	static const char * const attrs[] = {
 		"failslab/", "fail_page_alloc/", "fail_usercopy/",
 	};
@@ -400,6 +440,10 @@ static int arm_injection(void)
 		if (write_str(path, "0"))
 			return -1;
 	}
+	if (mapdev_text(&start, &end) ||
+	    write_ull(DEBUGFS "fail_usercopy/require-start", start) ||
+	    write_ull(DEBUGFS "fail_usercopy/require-end", end))
+		return -1;
 	return write_str(DEBUGFS "failslab/ignore-gfp-wait", "N") ||
 	       write_str(DEBUGFS "fail_page_alloc/ignore-gfp-wait", "N") ||
 	       write_str(DEBUGFS "fail_page_alloc/ignore-gfp-highmem", "N") ||
@@ -449,6 +493,21 @@ FIXTURE_TEARDOWN(failnth)
 {
 	if (self->fail_fd >= 0)
 		close(self->fail_fd);
+	write_ull(DEBUGFS "fail_usercopy/require-start", 0);
+	write_ull(DEBUGFS "fail_usercopy/require-end", ~0ULL);
+}
+
+/*
+ * Grow the stack now: a stack that has to grow while a failure is armed
+ * may fail to, and the task dies of SIGSEGV, natively as well.
+ */
+static void grow_stack(void)
+{
+	char room[256 * 1024];
+
+	memset(room, 0, sizeof(room));
+	/* The stores must happen: the compiler sees the memory used. */
+	__asm__ __volatile__("" : : "r"(room) : "memory");
 }
 
 /* One operation, failed at its 1st, 2nd, ... injection point. */
@@ -530,6 +589,7 @@ TEST_F_TIMEOUT(failnth, every_operation, 3000)
 	long failed = 0, total = 0;
 	size_t i;
 
+	grow_stack();
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		int points = walk(_metadata, self->fail_fd, &ops[i], &failed);
 
