@@ -162,10 +162,19 @@ fi
 vm_check() {
 	echo "# kernel $2"
 	log=$logs/vm-$(echo "$2" | tr -c 'A-Za-z0-9.\n' '_').log
+	# A line written before the VM: qemu must not truncate it away (a
+	# redirected make check, demo or bench log once lost all but the VM's).
+	before="# log of kernel $2, begun before the VM"
+	echo "$before" > "$log"
 	timeout 3600 scripts/vm.sh "$1" env MAPDEV_QUICK="$quick" \
 		${MAPDEV_STRESS_SECONDS:+MAPDEV_STRESS_SECONDS=$MAPDEV_STRESS_SECONDS} \
 		${MAPDEV_FUZZ_SECONDS:+MAPDEV_FUZZ_SECONDS=$MAPDEV_FUZZ_SECONDS} \
-		sh "$PWD/scripts/guest-check.sh" "$BUILD" > "$log" 2>&1
+		sh "$PWD/scripts/guest-check.sh" "$BUILD" >> "$log" 2>&1
+	if [ "$(head -n 1 "$log")" = "$before" ]; then
+		host_result ok "the redirected log of kernel $2 kept what came before the VM"
+	else
+		host_result "not ok" "the redirected log of kernel $2 kept what came before the VM"
+	fi
 	cat "$log"
 	if ! grep -Eq '^ *(not )?ok [0-9]+ ' "$log"; then
 		echo "# kernel $2: the VM reported nothing"
