@@ -33,9 +33,12 @@
 
 /*
  * Tries at finding room for a private mapping: another thread may map
- * where the room was found before this one does.
+ * where the room was found before this one does.  Each lost try is
+ * another thread's success, so the bound is only against a livelock: it
+ * must be high enough that contention alone never ends in ENOMEM, which
+ * native mmap(2) never gives for it.
  */
-#define MAPDEV_ANON_TRIES	8
+#define MAPDEV_ANON_TRIES	64
 
 /* The private anonymous object of one mm, in a mapdev_anon_cache. */
 struct mapdev_anon {

@@ -448,14 +448,20 @@ static void *mapper_thread(void *arg)
 				      flags & MAP_ANONYMOUS ? -1 : r->fd, 0);
 
 		if (p == MAP_FAILED) {
+			fprintf(stderr, "# mapdev_mmap(%zu, %#x): %s\n", len,
+				flags, strerror(errno));
 			__atomic_fetch_add(&r->bad, 1, __ATOMIC_RELAXED);
 			continue;
 		}
 		p[len - 1] = 1;
-		if (p[0] != 0 && (flags & MAP_ANONYMOUS))
+		if (p[0] != 0 && (flags & MAP_ANONYMOUS)) {
+			fprintf(stderr, "# new anonymous memory not zero\n");
 			__atomic_fetch_add(&r->bad, 1, __ATOMIC_RELAXED);
-		if (mapdev_munmap(p, len))
+		}
+		if (mapdev_munmap(p, len)) {
+			fprintf(stderr, "# mapdev_munmap: %s\n", strerror(errno));
 			__atomic_fetch_add(&r->bad, 1, __ATOMIC_RELAXED);
+		}
 		__atomic_fetch_add(&r->faults, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
