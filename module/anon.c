@@ -129,6 +129,25 @@ static struct file *mapdev_anon_find(struct mapdev_anon_cache *cache)
 	return file;
 }
 
+/* A new private object: the whole address space, holding only zero pages. */
+static struct file *mapdev_anon_private_file(void)
+{
+	struct inode *inode;
+	struct file *file;
+
+	/* Its size is the whole address space and never changes. */
+	inode = mapdev_object_create(MAPDEV_OBJ_RECLAIMABLE |
+				     MAPDEV_OBJ_FIXED_SIZE);
+	if (IS_ERR(inode))
+		return ERR_CAST(inode);
+	i_size_write(inode, MAX_LFS_FILESIZE);
+	file = mapdev_object_file(inode, "mapdev:private",
+				  &mapdev_anon_private_fops);
+	if (IS_ERR(file))
+		mapdev_object_put(inode);
+	return file;
+}
+
 /*
  * The current mm's private object, with a reference, created on first
  * use.  The cache keeps it while this open of /dev/mapdev and the mm live,
@@ -139,7 +158,6 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 {
 	struct mapdev_anon *new, *anon, *next;
 	struct file *file, *found;
-	struct inode *inode;
 	LIST_HEAD(dead);
 
 	file = mapdev_anon_find(cache);
@@ -149,18 +167,11 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
-	/* Its size is the whole address space and never changes. */
-	inode = mapdev_object_create(MAPDEV_OBJ_RECLAIMABLE |
-				     MAPDEV_OBJ_FIXED_SIZE);
-	if (IS_ERR(inode)) {
-		file = ERR_CAST(inode);
-		goto err_free;
+	file = mapdev_anon_private_file();
+	if (IS_ERR(file)) {
+		kfree(new);
+		return file;
 	}
-	i_size_write(inode, MAX_LFS_FILESIZE);
-	file = mapdev_object_file(inode, "mapdev:private",
-				  &mapdev_anon_private_fops);
-	if (IS_ERR(file))
-		goto err_iput;
 
 	/* The entry owns the file's first reference; the caller a second. */
 	mmgrab(current->mm);
@@ -180,12 +191,6 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 		mapdev_anon_free(new);
 		file = found;
 	}
-	return file;
-
-err_iput:
-	mapdev_object_put(inode);
-err_free:
-	kfree(new);
 	return file;
 }
 
@@ -215,26 +220,20 @@ void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
 	fput(file);
 }
 
-/* Map the private object where an anonymous mapping would go. */
-static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
-					 unsigned long addr, unsigned long len,
-					 unsigned long prot,
-					 unsigned long flags)
+/* Map private object @file where an anonymous mapping would go. */
+static unsigned long mapdev_anon_private_at(struct file *file,
+					    unsigned long addr,
+					    unsigned long len,
+					    unsigned long prot,
+					    unsigned long flags)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long ret = -EEXIST;
-	struct file *file;
 	int tries;
 
-	file = mapdev_anon_get(cache);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		/* vm_mmap() refuses an unaligned @addr as the offset: EINVAL. */
-		ret = vm_mmap(file, addr, len, prot, flags, addr);
-		goto out;
-	}
+	/* vm_mmap() refuses an unaligned @addr as the offset: EINVAL. */
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		return vm_mmap(file, addr, len, prot, flags, addr);
 	/*
 	 * Find the room first, so that the page offset can be the address,
 	 * then map there unless another thread has meanwhile.
@@ -243,10 +242,8 @@ static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 		unsigned long where;
 
 		/* mmap_lock for reading: the VMA tree being searched. */
-		if (mmap_read_lock_killable(mm)) {
-			ret = -EINTR;
-			break;
-		}
+		if (mmap_read_lock_killable(mm))
+			return -EINTR;
 		/* As do_mmap(): the search is for whole pages. */
 		where = mapdev_get_unmapped_area(addr, PAGE_ALIGN(len), flags);
 		mmap_read_unlock(mm);
@@ -269,7 +266,55 @@ static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 	/* Only contention for the room: no room stays free for us. */
 	if (ret == -EEXIST)
 		ret = -ENOMEM;
-out:
+	return ret;
+}
+
+/*
+ * Give the VMAs of the new mapping of @file at [@addr, @addr + @len) the
+ * VM flags do_mmap() gives an anonymous mapping and not a file's.  @file
+ * is this mapping's alone, so no other mapping merged with it, and what
+ * another thread left of it meanwhile is still it.
+ */
+static void mapdev_anon_set_flags(struct file *file, unsigned long addr,
+				  unsigned long len, vm_flags_t vm_flags)
+{
+	unsigned long end = addr + PAGE_ALIGN(len);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	/* mmap_lock for writing: the VMAs' flags. */
+	mmap_write_lock(mm);
+	for (vma = find_vma(mm, addr); vma && vma->vm_start < end;
+	     vma = find_vma(mm, vma->vm_end))
+		if (vma->vm_file == file)
+			mapdev_vm_flags_set(vma, vm_flags);
+	mmap_write_unlock(mm);
+}
+
+/*
+ * Private anonymous memory: the process's private object, or, for a
+ * mapping that grows down or that reclaim may drop, a private object of
+ * its own, whose VMA then gets the flags that make it so (VM_GROWSDOWN:
+ * the core's stack expansion, whose page offsets go down with the start,
+ * as the private object's do; VM_DROPPABLE: copy-on-write pages that are
+ * never swap-backed, so reclaim discards them, even dirty).  A VMA of its
+ * own file never merges with the process's other private mappings, as
+ * flags alone would keep them apart natively.
+ */
+static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
+					 unsigned long addr, unsigned long len,
+					 unsigned long prot,
+					 unsigned long flags, vm_flags_t vm_flags)
+{
+	unsigned long ret;
+	struct file *file;
+
+	file = vm_flags ? mapdev_anon_private_file() : mapdev_anon_get(cache);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = mapdev_anon_private_at(file, addr, len, prot, flags);
+	if (!IS_ERR_VALUE(ret) && vm_flags)
+		mapdev_anon_set_flags(file, ret, len, vm_flags);
 	fput(file);
 	return ret;
 }
@@ -340,28 +385,74 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags)
 {
-	unsigned long ret;
-
 	flags &= ~MAP_ANONYMOUS;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
 		/* As do_mmap(): a shared mapping cannot grow down. */
 		if (flags & MAP_GROWSDOWN)
 			return -EINVAL;
-		ret = mapdev_anon_shared(addr, len, prot, flags);
-		break;
+		return mapdev_anon_shared(addr, len, prot, flags);
 	case MAP_PRIVATE:
-		/*
-		 * A file mapping cannot grow down either (do_mmap()): mapdev's
-		 * anonymous memory is one, and refuses MAP_GROWSDOWN.
-		 */
 		if (flags & MAP_GROWSDOWN)
-			return -EINVAL;
-		ret = mapdev_anon_private(cache, addr, len, prot, flags);
-		break;
+			return mapdev_anon_private(cache, addr, len, prot,
+						   flags & ~MAP_GROWSDOWN,
+						   VM_GROWSDOWN);
+		return mapdev_anon_private(cache, addr, len, prot, flags,
+					   VM_NONE);
 	default:
+		/* MAP_DROPPABLE where the kernel has it (6.11+), as do_mmap(). */
+		if ((flags & MAP_TYPE) == MAPDEV_MAP_DROPPABLE &&
+		    MAPDEV_VM_DROPPABLE != VM_NONE) {
+			if (flags & (MAP_LOCKED | MAP_GROWSDOWN))
+				return -EINVAL;
+			flags = (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_NORESERVE;
+			return mapdev_anon_private(cache, addr, len, prot, flags,
+						   MAPDEV_VM_DROPPABLE |
+						   VM_WIPEONFORK | VM_DONTDUMP);
+		}
 		/* MAP_SHARED_VALIDATE and others: do_mmap() has no file. */
 		return -EINVAL;
 	}
-	return ret;
+}
+
+/**
+ * mapdev_anon_zero_mmap() - map /dev/zero as mapdev's anonymous memory
+ * @cache: the cache of the open of /dev/mapdev the request came through
+ * @file: an open of /dev/zero
+ * @addr: the hint, or the address with MAP_FIXED
+ * @len: the length, non-zero
+ * @prot: PROT_* bits
+ * @flags: MAP_* flags
+ *
+ * As drivers/char/mem.c's mmap_zero() gives a private mapping of /dev/zero
+ * anonymous memory and a shared one a new shmem object: here private
+ * anonymous memory and a new object, after do_mmap()'s checks of the file.
+ *
+ * Context: process context; takes mmap_lock.
+ * Return: the address, or a negative errno.
+ */
+unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
+				    struct file *file, unsigned long addr,
+				    unsigned long len, unsigned long prot,
+				    unsigned long flags)
+{
+	int err = mapdev_file_checks(file, prot, flags);
+
+	if (err)
+		return err;
+	/* Validated: the flags are a shared mapping's. */
+	if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
+		flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+	return mapdev_anon_mmap(cache, addr, len, prot, flags);
+}
+
+/**
+ * mapdev_anon_vma() - is @vma a mapping of a private anonymous object?
+ * @vma: any VMA
+ *
+ * Return: true for mapdev's private anonymous memory.
+ */
+bool mapdev_anon_vma(struct vm_area_struct *vma)
+{
+	return vma->vm_file && vma->vm_file->f_op == &mapdev_anon_private_fops;
 }

@@ -9,6 +9,7 @@
 
 #include <linux/version.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/pagemap.h>
 
 /**
@@ -38,11 +39,18 @@ static inline struct folio *mapdev_find_folio(struct address_space *mapping,
 #if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 /* 6.3: "mm: introduce vma->vm_flags wrapper functions" */
 #define mapdev_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#define mapdev_vm_flags_mod(vma, set, clear)	vm_flags_mod(vma, set, clear)
 #else
 static inline void mapdev_vm_flags_set(struct vm_area_struct *vma,
 				       vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
+}
+
+static inline void mapdev_vm_flags_mod(struct vm_area_struct *vma,
+				       vm_flags_t set, vm_flags_t clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 }
 #endif
 
@@ -102,6 +110,47 @@ static inline unsigned long mapdev_get_unmapped_area(unsigned long addr,
 	return get_unmapped_area(NULL, addr, len, 0, flags);
 #endif
 }
+
+/**
+ * mapdev_zap() - unmap the pages of [@addr, @addr + @size) in @vma
+ * @vma: the VMA
+ * @addr: the first address, in @vma
+ * @size: the length, within @vma
+ *
+ * What MADV_DONTNEED does to one VMA: copy-on-write pages are freed, file
+ * pages only unmapped.
+ *
+ * Context: mmap_lock held.
+ */
+static inline void mapdev_zap(struct vm_area_struct *vma, unsigned long addr,
+			      unsigned long size)
+{
+#if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE
+	/* 7.x: zap_page_range_single() became zap_vma_range() (7.3 has only it) */
+	zap_vma_range(vma, addr, size);
+#elif KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+	/* 6.3: "mm: remove zap_page_range and create zap_vma_pages" */
+	zap_page_range_single(vma, addr, size, NULL);
+#else
+	zap_page_range(vma, addr, size);
+#endif
+}
+
+/* 6.10: mseal(2), "mseal: add mseal syscall" (64-bit only) */
+#ifdef VM_SEALED
+#define MAPDEV_VM_SEALED	VM_SEALED
+#else
+#define MAPDEV_VM_SEALED	VM_NONE
+#endif
+
+/* 6.11: MAP_DROPPABLE, "mm: add MAP_DROPPABLE for designating always-droppable memory" */
+#if defined(VM_DROPPABLE) && defined(MAP_DROPPABLE)
+#define MAPDEV_VM_DROPPABLE	VM_DROPPABLE
+#define MAPDEV_MAP_DROPPABLE	MAP_DROPPABLE
+#else
+#define MAPDEV_VM_DROPPABLE	VM_NONE
+#define MAPDEV_MAP_DROPPABLE	0
+#endif
 
 /*
  * The address_space operation memory_failure() calls on a page-cache

@@ -36,6 +36,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <linux/major.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
@@ -294,13 +295,20 @@ static bool mapdev_path_noexec(const struct path *path)
 	       (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
 }
 
-/*
- * A file mapdev does not serve: do_mmap()'s checks of the file, in its
- * order, so that a file native mmap(2) refuses gets the same errno; one
- * native mmap(2) would map gets ENODEV.
+/**
+ * mapdev_file_checks() - do_mmap()'s checks of a file, in its order
+ * @file: the file
+ * @prot: PROT_* bits
+ * @flags: MAP_* flags
+ *
+ * For a file mapdev maps without its own ->mmap (one it does not serve,
+ * /dev/zero), so that a call native mmap(2) refuses gets the same errno.
+ *
+ * Return: 0 if native mmap(2) would go on to the file's ->mmap, or its
+ * errno.
  */
-static int mapdev_file_refuse(struct file *file, unsigned long prot,
-			      unsigned long flags)
+int mapdev_file_checks(struct file *file, unsigned long prot,
+		       unsigned long flags)
 {
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
@@ -323,10 +331,25 @@ static int mapdev_file_refuse(struct file *file, unsigned long prot,
 			return -ENODEV;
 		if (flags & MAP_GROWSDOWN)
 			return -EINVAL;
-		return -ENODEV;
+		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+/**
+ * mapdev_file_is_zero() - is @file /dev/zero?
+ * @file: any file
+ *
+ * Known by its device number, whatever its path.
+ *
+ * Return: true for an open of the memory device zero (1, 5).
+ */
+bool mapdev_file_is_zero(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISCHR(inode->i_mode) && inode->i_rdev == MKDEV(MEM_MAJOR, 5);
 }
 
 /*
@@ -442,8 +465,9 @@ unsigned long mapdev_file_mmap(struct file *file, unsigned long addr,
 		(flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE;
 	unsigned long ret;
 
+	/* One native mmap(2) would map is not mapdev's: ENODEV. */
 	if (!mapdev_file_servable(file))
-		return mapdev_file_refuse(file, prot, flags);
+		return mapdev_file_checks(file, prot, flags) ?: -ENODEV;
 
 	ret = vm_mmap(file, addr, len, prot, flags & ~MAP_POPULATE,
 		      pgoff << PAGE_SHIFT);

@@ -43,6 +43,7 @@ static const struct mapdev_ioctl_desc mapdev_ioctls[] = {
 	{ MAPDEV_IOC_SET_SIZE, mapdev_ioc_set_size },
 	{ MAPDEV_IOC_MMAP, mapdev_ioc_mmap },
 	{ MAPDEV_IOC_MUNMAP, mapdev_ioc_munmap },
+	{ MAPDEV_IOC_MADVISE, mapdev_ioc_madvise },
 };
 
 /**

@@ -121,6 +121,9 @@ static unsigned long mapdev_do_mmap(struct file *dev,
 				       prot, flags);
 	else if (mapdev_file_is_object(file))
 		ret = vm_mmap(file, addr, len, prot, flags, pgoff << PAGE_SHIFT);
+	else if (mapdev_file_is_zero(file))
+		ret = mapdev_anon_zero_mmap(&mapdev_open_of(dev)->anon, file,
+					    addr, len, prot, flags);
 	else
 		ret = mapdev_file_mmap(file, addr, len, prot, flags, pgoff);
 

@@ -100,9 +100,20 @@ int mapdev_anon_hugetlb_errno(unsigned long flags);
 unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags);
+unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
+				    struct file *file, unsigned long addr,
+				    unsigned long len, unsigned long prot,
+				    unsigned long flags);
+bool mapdev_anon_vma(struct vm_area_struct *vma);
+
+/* advise.c */
+long mapdev_ioc_madvise(struct file *file, void __user *arg);
 
 /* file.c */
 bool mapdev_file_is_hugetlb(struct file *file);
+bool mapdev_file_is_zero(struct file *file);
+int mapdev_file_checks(struct file *file, unsigned long prot,
+		       unsigned long flags);
 unsigned long mapdev_file_mmap(struct file *file, unsigned long addr,
 			       unsigned long len, unsigned long prot,
 			       unsigned long flags, u64 pgoff);

@@ -74,15 +74,54 @@ struct mapdev_munmap {
 
 #define MAPDEV_MUNMAP_SIZE_VER0		24
 
+/**
+ * struct mapdev_madvise - argument of MAPDEV_IOC_MADVISE
+ * @size: sizeof(struct mapdev_madvise) as the caller knows it
+ * @flags: must be zero
+ * @addr: as madvise(2)'s addr
+ * @length: as madvise(2)'s length
+ * @advice: MADV_FREE, MADV_WIPEONFORK or MADV_KEEPONFORK
+ * @split_advice: out, with EAGAIN: the madvise(2) advice (MADV_RANDOM or
+ *	MADV_SEQUENTIAL) that splits the piece below off its VMA; in: as the
+ *	last call left it, or zero
+ * @split_start: out, with EAGAIN: the start of that piece; in: as left
+ * @split_length: out, with EAGAIN: its length; in: as left
+ *
+ * Extensible as struct mapdev_mmap is.
+ */
+struct mapdev_madvise {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 addr;
+	__aligned_u64 length;
+	__s32 advice;
+	__s32 split_advice;
+	__aligned_u64 split_start;
+	__aligned_u64 split_length;
+};
+
+#define MAPDEV_MADVISE_SIZE_VER0	48
+
 /*
  * MAPDEV_IOC_MMAP - map as mmap(2) would, served by mapdev; on success the
  *	ioctl returns 0 and the mapping's address is in @addr.  On failure it
  *	returns -1 with the errno that mmap(2) documents for the same call.
  * MAPDEV_IOC_MUNMAP - unmap as munmap(2) would.
+ * MAPDEV_IOC_MADVISE - give private anonymous memory, mapdev's or native,
+ *	advice that madvise(2) takes only for native anonymous memory
+ *	(MADV_FREE, MADV_WIPEONFORK, MADV_KEEPONFORK), with madvise(2)'s
+ *	errors.  The device cannot split a VMA: where the range starts or
+ *	ends inside one that must change, it fails with EAGAIN and names a
+ *	piece (@split_*).  The caller splits it off with
+ *	madvise(@split_start, @split_length, @split_advice), which changes
+ *	only readahead flags, and calls again with the struct as it was
+ *	left; the device then puts the piece's readahead flags back.
+ *	libmapdev's mapdev_madvise() does all this.
  *
  * The size of the argument is in its @size field, not in the command.
  */
 #define MAPDEV_IOC_MMAP		_IO(MAPDEV_IOC_TYPE, 0x02)
 #define MAPDEV_IOC_MUNMAP	_IO(MAPDEV_IOC_TYPE, 0x03)
+#define MAPDEV_IOC_MADVISE	_IO(MAPDEV_IOC_TYPE, 0x04)
 
 #endif /* _UAPI_LINUX_MAPDEV_H */
