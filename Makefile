@@ -37,7 +37,7 @@ KSRC	= $(BUILD)/ksrc
 KSFT	= $(KSRC)/tools/testing/selftests
 
 # Userspace: the library, the tools, the selftests (64-bit and 32-bit).
-LIB_VERSION := 1.0.0
+LIB_VERSION := 1.1.0
 LIB_SONAME := libmapdev.so.1
 LIBDIR_B := $(BUILD)/lib
 LIB_SO	:= $(LIBDIR_B)/libmapdev.so.$(LIB_VERSION)

@@ -14,7 +14,7 @@ pkgs="make gcc gcc-multilib libc6-dev kmod sparse xz-utils
       linux-image-amd64 linux-headers-amd64
       linux-image-6.12-amd64 linux-headers-6.12-amd64
       linux-source-6.12 qemu-system-x86 busybox-static
-      sqlite3 git python3 zstd lz4 perl pkgconf man-db e2fsprogs
+      sqlite3 git python3 zstd lz4 perl pkgconf man-db e2fsprogs libjemalloc2
       flex bison bc libelf-dev libssl-dev cpio dkms debootstrap rsync"
 
 missing=

@@ -215,6 +215,7 @@ struct mapper {
 	void *(*mmap2)(void *addr, size_t len, int prot, int flags, int fd,
 		       unsigned long pgoff);
 	int (*munmap)(void *addr, size_t len);
+	int (*madvise)(void *addr, size_t len, int advice);
 };
 
 /* Native mmap2(2): the system call on 32-bit x86; x86-64 has only mmap. */
@@ -231,11 +232,13 @@ static inline void *native_mmap2(void *addr, size_t len, int prot, int flags,
 static const struct mapper native_mapper = {
 	.name = "native", .mapdev = false,
 	.mmap = mmap, .mmap2 = native_mmap2, .munmap = munmap,
+	.madvise = madvise,
 };
 
 static const struct mapper mapdev_mapper = {
 	.name = "mapdev", .mapdev = true,
 	.mmap = mapdev_mmap, .mmap2 = mapdev_mmap2, .munmap = mapdev_munmap,
+	.madvise = mapdev_madvise,
 };
 
 /* Can @m run here?  mapdev needs the module loaded. */
@@ -333,6 +336,39 @@ static inline long smaps_kb(const void *addr, const char *field)
 	}
 	fclose(f);
 	return kb;
+}
+
+/*
+ * Does the mapping holding @addr show VmFlags @flag ("wf", "gd") in
+ * /proc/self/smaps?  -1 if it is not found.
+ */
+static inline int smaps_flag(const void *addr, const char *flag)
+{
+	unsigned long a = (unsigned long)addr, start, end;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512], *tok, *save;
+	bool in = false;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = start <= a && a < end;
+			continue;
+		}
+		if (!in || strncmp(line, "VmFlags:", 8))
+			continue;
+		ret = 0;
+		for (tok = strtok_r(line + 8, "\n ", &save); tok;
+		     tok = strtok_r(NULL, "\n ", &save))
+			if (!strcmp(tok, flag))
+				ret = 1;
+		break;
+	}
+	fclose(f);
+	return ret;
 }
 
 /* A field of /proc/self/status in kB ("VmLck"), or -1. */

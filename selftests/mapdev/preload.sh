@@ -17,7 +17,7 @@ n=0
 fail=0
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..13"
 
 if [ ! -e /dev/mapdev ]; then
 	echo "ok 1 # SKIP /dev/mapdev is missing"
@@ -137,6 +137,64 @@ both cmp sh -c 'cmp "$1" "$2"; cmp -l "$1" "$2" | head -n 3' sh "$work/a" "$work
 # Threads, fork, exec: the interposer in each of them.
 both threads "$bin/preload_stress"
 
+# count NAME FIELD: a counter of NAME's stats line ("passed through").
+count() {
+	sed -n "s/.* $2 \([0-9]*\),.*/\1/p" "$work/$1.stats" | tail -n 1
+}
+
+# expect NAME FIELD: NAME passed, and its FIELD counter is not zero.
+expect() {
+	v=$(count "$1" "$2")
+	if [ "${v:-0}" -eq 0 ] && tail -n 1 "$work/$1.tap" | grep -q '^ok'; then
+		echo "# $1: $2 is 0"
+		echo "not ok $n $1"
+		fail=1
+	else
+		tail -n 1 "$work/$1.tap"
+	fi
+}
+
+# Rings of io_uring and perf pass through; /dev/zero is mapdev's.
+both ring "$bin/ring_user" > "$work/ring.tap"
+grep '^#' "$work/ring.tap"
+expect ring "passed through"
+
+# MADV_FREE from a real allocator: jemalloc, purging freed memory lazily.
+jemalloc=$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1)
+if [ -n "$jemalloc" ]; then
+	export JEMALLOC=$jemalloc
+	both jemalloc sh -c 'LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$JEMALLOC" \
+		MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:600000 python3 -c "
+import hashlib
+h = hashlib.sha256()
+for i in range(64):
+    b = bytearray([i % 251]) * (8 << 20)
+    b[i * 4096] = 7
+    h.update(b[::4096])
+    del b
+print(h.hexdigest())
+"' > "$work/jemalloc.tap"
+	grep '^#' "$work/jemalloc.tap"
+	expect jemalloc "madvise routed"
+else
+	n=$((n + 1))
+	echo "ok $n jemalloc # SKIP libjemalloc2 is not installed"
+fi
+
+# --strict: no pass-through, so the rings fail as mapdev answers them.
+n=$((n + 1))
+"$run" --strict --stats "$bin/ring_user" > "$work/strict-ring.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q '^io_uring: mmap: No such device' "$work/strict-ring.out" &&
+   grep -q 'passed through 0,' "$work/strict-ring.out"; then
+	echo "# $(grep '^mapdev-run:' "$work/strict-ring.out")"
+	echo "ok $n strict refuses pass-through"
+else
+	sed 's/^/# /' "$work/strict-ring.out"
+	echo "not ok $n strict refuses pass-through"
+	fail=1
+fi
+
 # By hand: LD_PRELOAD and the environment, each process counting itself.
 n=$((n + 1))
 LD_PRELOAD=$MAPDEV_PRELOAD_LIB MAPDEV_PRELOAD_STATS=1 \
@@ -170,7 +228,7 @@ fi
 n=$((n + 1))
 (cd "$work/native-python3" && W=$work/native-python3 nodev "$run" --stats \
 	--fallback python3 "$work/mm.py") > "$work/fb.out" 2>&1
-if grep -q '^mapdev-run: mmap routed 0, munmap routed 0, fell back [1-9]' "$work/fb.out" &&
+if grep -q '^mapdev-run: mmap routed 0, munmap routed 0, madvise routed 0, passed through 0, fell back [1-9]' "$work/fb.out" &&
    [ "$(grep -v '^mapdev-run:' "$work/fb.out")" = "$(sed '$d' "$work/python3.native")" ]; then
 	echo "# $(grep '^mapdev-run:' "$work/fb.out")"
 	echo "ok $n fallback without the device"

@@ -24,15 +24,15 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: mapdev-run [--stats] [--fallback | --strict] [--] CMD [ARGS...]\n",
+	fputs("Usage: mapdev-run [--stats] [--fallback] [--strict] [--] CMD [ARGS...]\n",
 	      f);
 	fputs("Run CMD with its mmap/munmap calls served by /dev/mapdev.\n", f);
-	fputs("  --stats     at exit, one line on stderr: calls routed, fallen back, failed\n",
+	fputs("  --stats     at exit, one line on stderr: calls routed, passed through,\n"
+	      "              fallen back, failed\n", f);
+	fputs("  --fallback  without the device, run CMD natively (else: exit 69)\n",
 	      f);
-	fputs("  --fallback  calls mapdev refuses (all, without the device) go native\n",
-	      f);
-	fputs("  --strict    without the device, say why and exit 69 (the default)\n",
-	      f);
+	fputs("  --strict    no pass-through: mmap of a file mapdev does not serve\n"
+	      "              (devices, io_uring, perf, ...) fails with ENODEV\n", f);
 }
 
 /* The interposer: $MAPDEV_PRELOAD_LIB, else ../lib next to this program. */
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	struct mapdev_preload_stats *stats = NULL;
-	bool want_stats = false, fallback = false;
+	bool want_stats = false, fallback = false, strict = false;
 	const char *lib;
 	int o, status, dev;
 	pid_t pid;
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 			fallback = true;
 			break;
 		case 'S':
-			fallback = false;
+			strict = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -145,8 +145,8 @@ int main(int argc, char **argv)
 		return 69;
 	}
 	if (set_preload(lib) ||
-	    (fallback && setenv(MAPDEV_ENV_FALLBACK, "1", 1)) ||
-	    (!fallback && unsetenv(MAPDEV_ENV_FALLBACK))) {
+	    setenv(MAPDEV_ENV_FALLBACK, fallback ? "1" : "0", 1) ||
+	    setenv(MAPDEV_ENV_STRICT, strict ? "1" : "0", 1)) {
 		perror("mapdev-run: setenv");
 		return 69;
 	}

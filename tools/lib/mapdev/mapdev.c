@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
- * libmapdev: mmap-shaped calls that go through MAPDEV_IOC_MMAP and
- * MAPDEV_IOC_MUNMAP.  No allocation and no locks: the preload interposer
+ * libmapdev: mmap-shaped calls that go through MAPDEV_IOC_MMAP,
+ * MAPDEV_IOC_MUNMAP and MAPDEV_IOC_MADVISE.  No allocation and no locks: the preload interposer
  * calls these from inside malloc and from the dynamic loader's start-up.
  */
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/mapdev.h>
@@ -42,7 +43,7 @@ static int open_dev(int old)
 }
 
 /* The fd of /dev/mapdev, or -errno: opened on first use, once. */
-static int mapdev_dev(void)
+int mapdev_dev(void)
 {
 	int state = __atomic_load_n(&dev_state, __ATOMIC_ACQUIRE);
 
@@ -131,4 +132,34 @@ MAPDEV_API int mapdev_munmap(void *addr, size_t length)
 	};
 
 	return dev_ioctl(MAPDEV_IOC_MUNMAP, &req);
+}
+
+/* Bound on the pieces split off: two ends, and the races lost after. */
+#define MADVISE_TRIES	16
+
+MAPDEV_API int mapdev_madvise(void *addr, size_t length, int advice)
+{
+	struct mapdev_madvise req = {
+		.size = sizeof(req),
+		.addr = (uintptr_t)addr,
+		.length = length,
+		.advice = advice,
+	};
+	int tries;
+
+	if (advice != MADV_FREE && advice != MADV_WIPEONFORK &&
+	    advice != MADV_KEEPONFORK)
+		return syscall(SYS_madvise, addr, length, advice);
+	/* EAGAIN names a piece of a VMA to split off; then again. */
+	for (tries = 0; tries < MADVISE_TRIES; tries++) {
+		if (!dev_ioctl(MAPDEV_IOC_MADVISE, &req))
+			return 0;
+		if (errno != EAGAIN || !req.split_length)
+			return -1;
+		if (syscall(SYS_madvise, (uintptr_t)req.split_start,
+			    (size_t)req.split_length, req.split_advice))
+			return -1;
+	}
+	errno = EAGAIN;
+	return -1;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * libmapdev: mmap(2), mmap2(2) and munmap(2) served by /dev/mapdev.
+ * libmapdev: mmap(2), mmap2(2) and munmap(2) served by /dev/mapdev, and
+ * madvise(2) for the advice the kernel keeps for native anonymous memory.
  *
  * The functions keep the contract of the calls they mirror: on failure
  * they return MAP_FAILED (or -1) and set errno to what mmap(2) documents
@@ -27,6 +28,7 @@ void *mapdev_mmap(void *addr, size_t length, int prot, int flags, int fd,
 void *mapdev_mmap2(void *addr, size_t length, int prot, int flags, int fd,
 		   unsigned long pgoffset);
 int mapdev_munmap(void *addr, size_t length);
+int mapdev_madvise(void *addr, size_t length, int advice);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libmapdev-preload.so: an LD_PRELOAD interposer that sends a program's
- * mmap, mmap64 and munmap through /dev/mapdev (libmapdev).
+ * mmap, mmap64 and munmap through /dev/mapdev (libmapdev), and the madvise
+ * advice mapdev's anonymous memory needs the device for.
+ *
+ * A file mapdev does not serve (a device other than /dev/zero, an
+ * anon-inode file such as io_uring's or perf's, DAX, hugetlbfs,
+ * secretmem) is mapped natively: the device answers ENODEV for it after
+ * native mmap(2)'s own checks, and the call is made again as a system
+ * call, "passed through", unless strict.  Every other answer of the device
+ * is the program's.  Without the device, every call fails with the open's
+ * errno, or, with fallback, is native.
  *
  * It is called from anywhere: other libraries' constructors, threads, a
  * child after fork(), malloc.  So it allocates nothing, takes no lock,
@@ -29,6 +38,7 @@ enum { UNREAD, READING, READ };
 
 static int settings = UNREAD;
 static bool fallback;
+static bool strict;
 static bool stats_at_exit;
 /* Counters: a file shared by a run's processes, or this process's own. */
 static struct mapdev_preload_stats own_stats;
@@ -43,6 +53,11 @@ static void *native_mmap(void *addr, size_t len, int prot, int flags, int fd,
 static int native_munmap(void *addr, size_t len)
 {
 	return syscall(SYS_munmap, addr, len);
+}
+
+static int native_madvise(void *addr, size_t len, int advice)
+{
+	return syscall(SYS_madvise, addr, len, advice);
 }
 
 /* Settings come from the environment, read on the first call. */
@@ -62,6 +77,8 @@ static void read_settings(void)
 	}
 	v = getenv(MAPDEV_ENV_FALLBACK);
 	fallback = v && !strcmp(v, "1");
+	v = getenv(MAPDEV_ENV_STRICT);
+	strict = v && !strcmp(v, "1");
 	v = getenv(MAPDEV_ENV_STATS);
 	stats_at_exit = v && !strcmp(v, "1");
 	v = getenv(MAPDEV_ENV_STATS_FD);
@@ -92,6 +109,14 @@ static void count_failure(int err)
 		count(&stats->by_errno[err]);
 }
 
+/* Make the call natively instead: no device (fallback) or pass-through. */
+static bool go_native(int err)
+{
+	if (mapdev_dev() < 0)
+		return fallback;
+	return err == ENODEV && !strict;
+}
+
 PRELOAD_API void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 		       off_t off)
 {
@@ -105,10 +130,11 @@ PRELOAD_API void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 		return p;
 	}
 	err = errno;
-	if (fallback) {
+	if (go_native(err)) {
 		p = native_mmap(addr, len, prot, flags, fd, off);
 		if (p != MAP_FAILED) {
-			count(&stats->fell_back);
+			count(mapdev_dev() < 0 ? &stats->fell_back :
+						 &stats->passed_through);
 			return p;
 		}
 		err = errno;
@@ -136,14 +162,45 @@ PRELOAD_API int munmap(void *addr, size_t len)
 	}
 	err = errno;
 	/* Without the device, munmap(2) itself. */
-	if (fallback && (err == ENOENT || err == EACCES || err == ENXIO ||
-			 err == ENODEV)) {
+	if (mapdev_dev() < 0 && fallback) {
 		if (!native_munmap(addr, len)) {
 			count(&stats->fell_back);
 			return 0;
 		}
 		err = errno;
 	}
+	count_failure(err);
+	errno = err;
+	return -1;
+}
+
+/*
+ * The advice the kernel keeps for native anonymous memory, on mapdev's
+ * (a file VMA to madvise(2), which says EINVAL), goes through the device;
+ * natively first, so that other memory costs no extra system call.  Any
+ * other advice is madvise(2) itself.
+ */
+PRELOAD_API int madvise(void *addr, size_t len, int advice)
+{
+	int err;
+
+	if (advice != MADV_FREE && advice != MADV_WIPEONFORK &&
+	    advice != MADV_KEEPONFORK)
+		return native_madvise(addr, len, advice);
+	if (!native_madvise(addr, len, advice))
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	read_settings();
+	if (mapdev_dev() < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!mapdev_madvise(addr, len, advice)) {
+		count(&stats->madvise_routed);
+		return 0;
+	}
+	err = errno;
 	count_failure(err);
 	errno = err;
 	return -1;

@@ -8,8 +8,10 @@
 
 #include <assert.h>
 
-/* "1": calls mapdev refuses, or all calls when there is no device, go native. */
+/* "1": without /dev/mapdev, every call is native. */
 #define MAPDEV_ENV_FALLBACK	"MAPDEV_PRELOAD_FALLBACK"
+/* "1": no pass-through: mmap of a file mapdev does not serve fails (ENODEV). */
+#define MAPDEV_ENV_STRICT	"MAPDEV_PRELOAD_STRICT"
 /* "1": each process prints its own counts on stderr when it exits. */
 #define MAPDEV_ENV_STATS	"MAPDEV_PRELOAD_STATS"
 /* An fd of a file of MAPDEV_STATS_SIZE bytes the processes count in. */
@@ -21,13 +23,18 @@
 struct mapdev_preload_stats {
 	unsigned long mmap_routed;	/* mmap/mmap64 served by mapdev */
 	unsigned long munmap_routed;	/* munmap served by the device */
-	unsigned long fell_back;	/* calls served natively instead */
+	unsigned long madvise_routed;	/* madvise served by the device */
+	unsigned long passed_through;	/* mmap of files mapdev does not serve */
+	unsigned long fell_back;	/* calls made natively: no device */
 	unsigned long failed;		/* calls that returned an error */
 	unsigned long by_errno[MAPDEV_STATS_NERRNO];
 };
 
 static_assert(sizeof(struct mapdev_preload_stats) <= MAPDEV_STATS_SIZE,
 	      "the counters fit their file");
+
+/* libmapdev's /dev/mapdev: its fd, or -errno of its one open(). */
+int mapdev_dev(void);
 
 /* Write one line with @s's counts to @fd, prefixed with @who. */
 void mapdev_stats_print(int fd, const char *who,

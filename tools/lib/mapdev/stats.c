@@ -18,9 +18,9 @@ void mapdev_stats_print(int fd, const char *who,
 	int len, e, first = 1;
 
 	len = snprintf(line, sizeof(line),
-		       "%s: mmap routed %lu, munmap routed %lu, fell back %lu, failed %lu",
-		       who, s->mmap_routed, s->munmap_routed, s->fell_back,
-		       s->failed);
+		       "%s: mmap routed %lu, munmap routed %lu, madvise routed %lu, passed through %lu, fell back %lu, failed %lu",
+		       who, s->mmap_routed, s->munmap_routed, s->madvise_routed,
+		       s->passed_through, s->fell_back, s->failed);
 	for (e = 0; e < MAPDEV_STATS_NERRNO && len < (int)sizeof(line); e++) {
 		const char *name;
 
