@@ -84,6 +84,17 @@ static inline long mapdev_gup(unsigned long start, unsigned long nr_pages,
 #endif
 }
 
+/* Has @file a way to be mapped?  As do_mmap()'s ENODEV check. */
+static inline bool mapdev_file_can_mmap(struct file *file)
+{
+#if KERNEL_VERSION(6, 16, 0) <= LINUX_VERSION_CODE
+	/* 6.16: "mm: introduce new .mmap_prepare() file callback" */
+	return file->f_op->mmap || file->f_op->mmap_prepare;
+#else
+	return file->f_op->mmap;
+#endif
+}
+
 /**
  * mapdev_get_unmapped_area() - find room for a mapping in the current mm
  * @addr: the hint, or the address with MAP_FIXED

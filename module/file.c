@@ -327,7 +327,7 @@ int mapdev_file_checks(struct file *file, unsigned long prot,
 			return -EACCES;
 		if ((prot & PROT_EXEC) && mapdev_path_noexec(&file->f_path))
 			return -EPERM;
-		if (!file->f_op->mmap)
+		if (!mapdev_file_can_mmap(file))
 			return -ENODEV;
 		if (flags & MAP_GROWSDOWN)
 			return -EINVAL;

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
 
 #include "helpers.h"
 #include "harness.h"
@@ -22,6 +23,9 @@
 #endif
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT	21
+#endif
+#ifndef SYS_mseal
+#define SYS_mseal	462
 #endif
 
 FIXTURE(dropin) {
@@ -402,7 +406,7 @@ TEST_F(dropin, growsdown)
 	/* A fault just below grows it down by that page. */
 	EXPECT_EQ(0, probe_write(p - page, 'G'));
 	ASSERT_TRUE(maps_line(p, line, sizeof(line)));
-	ASSERT_EQ(1, sscanf(line, "%lx-", &start));
+	start = strtoul(line, NULL, 16);
 	EXPECT_EQ((unsigned long)(p - page), start);
 	EXPECT_EQ('G', p[-(long)page]);
 	EXPECT_EQ('S', p[0]);
@@ -464,6 +468,114 @@ TEST_F(dropin, droppable)
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
+}
+
+/*
+ * The differences the core makes for anonymous VMAs only, which mapdev's
+ * private anonymous memory (a file VMA) cannot close; conformance.rst says
+ * why.  Each test asserts native behaviour and mapdev's current one, so
+ * that a change on either side is noticed.
+ */
+
+/* vma_can_userfault(): anonymous, hugetlb or shmem VMAs only. */
+TEST_F(dropin, differs_userfaultfd)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	size_t len = 4 * self->page;
+	char *p = variant->m->mmap(NULL, len, RW, PRIV, -1, 0);
+	int uffd, ret;
+
+	ASSERT_NE(MAP_FAILED, p);
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = len;
+	ret = ioctl(uffd, UFFDIO_REGISTER, &reg);
+	if (variant->m->mapdev) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(EINVAL, errno);
+	} else {
+		EXPECT_EQ(0, ret);
+	}
+	close(uffd);
+	variant->m->munmap(p, len);
+}
+
+/*
+ * mseal(2) (6.10+) refuses to discard sealed read-only anonymous memory
+ * (can_modify_mm_madv(): is_ro_anon() is false for a file VMA).  mapdev's
+ * own MADV_FREE refuses as natively; madvise(2)'s MADV_DONTNEED does not.
+ */
+TEST_F(dropin, differs_mseal_discard)
+{
+	size_t len = 2 * self->page;
+	char *p = variant->m->mmap(NULL, len, RW, PRIV, -1, 0);
+	int ret;
+
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 'S';
+	ASSERT_EQ(0, mprotect(p, len, PROT_READ));
+	if (syscall(SYS_mseal, p, len, 0))
+		SKIP(return, "no mseal: %s", strerror(errno));
+	EXPECT_EQ(-1, variant->m->madvise(p, len, MADV_FREE));
+	EXPECT_EQ(EPERM, errno);
+	ret = madvise(p, len, MADV_DONTNEED);
+	if (variant->m->mapdev) {
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(0, p[0]);
+	} else {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_EQ('S', p[0]);
+	}
+}
+
+/* Transparent huge pages back anonymous VMAs only (thp_vma_allowable_orders()). */
+TEST_F(dropin, differs_no_thp)
+{
+	size_t len = 8UL << 20;
+	char *p = variant->m->mmap(NULL, len, RW, PRIV, -1, 0), *a;
+	char thp[64] = "";
+	long huge;
+	FILE *f;
+
+	ASSERT_NE(MAP_FAILED, p);
+	f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (f) {
+		if (!fgets(thp, sizeof(thp), f))
+			thp[0] = 0;
+		fclose(f);
+	}
+	a = (char *)(((uintptr_t)p + (2UL << 20) - 1) & ~((2UL << 20) - 1));
+	memset(a, 1, 4UL << 20);
+	huge = smaps_kb(a, "AnonHugePages");
+	TH_LOG("%s: AnonHugePages %ld kB (THP %s)", variant->m->name, huge,
+	       strtok(thp, "\n"));
+	/* Natively, with THP "always", some huge page; through mapdev none. */
+	EXPECT_TRUE(variant->m->mapdev ? huge == 0 :
+		    !strstr(thp, "[always]") || huge > 0);
+	variant->m->munmap(p, len);
+}
+
+/* A read fault maps the shared zero page natively, a page here (RssFile). */
+TEST_F(dropin, differs_read_fault_allocates)
+{
+	size_t len = 64 * self->page, i;
+	char *p = variant->m->mmap(NULL, len, PROT_READ, PRIV, -1, 0);
+	long sum = 0, rss;
+
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < len; i += self->page)
+		sum += p[i];
+	EXPECT_EQ(0, sum);
+	rss = smaps_kb(p, "Rss");
+	TH_LOG("%s: Rss %ld kB after reading %zu kB", variant->m->name, rss,
+	       len / 1024);
+	EXPECT_TRUE(variant->m->mapdev ? rss >= (long)(len / 1024) : rss == 0);
+	variant->m->munmap(p, len);
 }
 
 TEST_HARNESS_MAIN

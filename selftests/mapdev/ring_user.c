@@ -117,12 +117,12 @@ static int dev_zero(void)
 	if (priv == MAP_FAILED || shared == MAP_FAILED)
 		return printf("/dev/zero: mmap: %s\n", strerror(errno)), 1;
 	close(fd);
-	strcpy(priv, "parent");
-	strcpy(shared, "parent");
+	snprintf(priv, page, "parent");
+	snprintf(shared, page, "parent");
 	pid = fork();
 	if (pid == 0) {
-		strcpy(priv, "child");
-		strcpy(shared, "child");
+		snprintf(priv, page, "child");
+		snprintf(shared, page, "child");
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
