@@ -78,10 +78,10 @@ build_module() {
 		! grep -i 'warning' "$logs/build-$1.log"
 }
 
-# libmapdev exports its three functions, versioned, and nothing else.
+# libmapdev exports its four functions, versioned, and nothing else.
 lib_exports() {
 	nm -D --defined-only "$BUILD/lib/libmapdev.so" | awk '{print $3}' | sort |
-		tr '\n' ' ' | grep -qx 'MAPDEV_1.0 mapdev_mmap2@@MAPDEV_1.0 mapdev_mmap@@MAPDEV_1.0 mapdev_munmap@@MAPDEV_1.0 ' &&
+		tr '\n' ' ' | grep -qx 'MAPDEV_1.0 MAPDEV_1.1 mapdev_madvise@@MAPDEV_1.1 mapdev_mmap2@@MAPDEV_1.0 mapdev_mmap@@MAPDEV_1.0 mapdev_munmap@@MAPDEV_1.0 ' &&
 		readelf -d "$BUILD/lib/libmapdev.so" | grep -q 'SONAME.*libmapdev.so.1'
 }
 
@@ -109,7 +109,7 @@ install_roundtrip() {
 	cc -Wall -Werror -static -o "$BUILD/use-lib-static" "$BUILD/use-lib.c" \
 		$($pc --cflags mapdev) "$dest$prefix/lib/libmapdev.a" || return 1
 	"$BUILD/use-lib-static" || return 1
-	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap mapdev-run; do
+	for m in mapdev_mmap mapdev_mmap2 mapdev_munmap mapdev_madvise mapdev-run; do
 		MANPATH=$dest$prefix/share/man man -w "$m" > /dev/null || return 1
 	done
 	make -s uninstall DESTDIR="$dest" PREFIX=$prefix KVER="$k" || return 1
@@ -130,7 +130,7 @@ intree_kselftest() {
 # The checks besides the builds: exports, install, in-tree kselftest,
 # headers, checkpatch, DKMS, sparse.
 host_checks() {
-	run "libmapdev exports only its three functions, soname libmapdev.so.1" lib_exports
+	run "libmapdev exports only its four functions, soname libmapdev.so.1" lib_exports
 	run "kselftest in a kernel tree: make TARGETS=mapdev install, run_kselftest.sh -l" \
 		intree_kselftest
 	run "make install/uninstall with DESTDIR and another PREFIX, pkg-config, man pages" install_roundtrip
