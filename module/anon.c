@@ -269,14 +269,19 @@ static unsigned long mapdev_anon_private_at(struct file *file,
 	return ret;
 }
 
+/* VM flags to set and to clear on a new mapping, where do_mmap() would. */
+struct mapdev_vm_mod {
+	vm_flags_t set, clear;
+};
+
 /*
  * Give the VMAs of the new mapping of @file at [@addr, @addr + @len) the
  * VM flags do_mmap() gives an anonymous mapping and not a file's.  @file
  * is this mapping's alone, so no other mapping merged with it, and what
  * another thread left of it meanwhile is still it.
  */
-static void mapdev_anon_set_flags(struct file *file, unsigned long addr,
-				  unsigned long len, vm_flags_t vm_flags)
+static void mapdev_anon_mod_flags(struct file *file, unsigned long addr,
+				  unsigned long len, struct mapdev_vm_mod mod)
 {
 	unsigned long end = addr + PAGE_ALIGN(len);
 	struct mm_struct *mm = current->mm;
@@ -287,41 +292,44 @@ static void mapdev_anon_set_flags(struct file *file, unsigned long addr,
 	for (vma = find_vma(mm, addr); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end))
 		if (vma->vm_file == file)
-			mapdev_vm_flags_set(vma, vm_flags);
+			mapdev_vm_flags_mod(vma, mod.set, mod.clear);
 	mmap_write_unlock(mm);
 }
 
 /*
  * Private anonymous memory: the process's private object, or, for a
- * mapping that grows down or that reclaim may drop, a private object of
- * its own, whose VMA then gets the flags that make it so (VM_GROWSDOWN:
- * the core's stack expansion, whose page offsets go down with the start,
- * as the private object's do; VM_DROPPABLE: copy-on-write pages that are
- * never swap-backed, so reclaim discards them, even dirty).  A VMA of its
- * own file never merges with the process's other private mappings, as
- * flags alone would keep them apart natively.
+ * mapping whose VM flags must differ from a file mapping's, a private
+ * object of its own, whose VMA then gets them (VM_GROWSDOWN: the core's
+ * stack expansion, whose page offsets go down with the start, as the
+ * private object's do; VM_DROPPABLE: copy-on-write pages that are never
+ * swap-backed, so reclaim discards them, even dirty; no VM_MAYEXEC for
+ * /dev/zero on a noexec mount).  A VMA of its own file never merges with
+ * the process's other private mappings, as flags alone would keep them
+ * apart natively.
  */
 static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 					 unsigned long addr, unsigned long len,
-					 unsigned long prot,
-					 unsigned long flags, vm_flags_t vm_flags)
+					 unsigned long prot, unsigned long flags,
+					 struct mapdev_vm_mod mod)
 {
+	bool own = mod.set || mod.clear;
 	unsigned long ret;
 	struct file *file;
 
-	file = vm_flags ? mapdev_anon_private_file() : mapdev_anon_get(cache);
+	file = own ? mapdev_anon_private_file() : mapdev_anon_get(cache);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ret = mapdev_anon_private_at(file, addr, len, prot, flags);
-	if (!IS_ERR_VALUE(ret) && vm_flags)
-		mapdev_anon_set_flags(file, ret, len, vm_flags);
+	if (!IS_ERR_VALUE(ret) && own)
+		mapdev_anon_mod_flags(file, ret, len, mod);
 	fput(file);
 	return ret;
 }
 
 /* Map a new object of @len bytes, shared. */
 static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
-					unsigned long prot, unsigned long flags)
+					unsigned long prot, unsigned long flags,
+					struct mapdev_vm_mod mod)
 {
 	struct inode *inode;
 	struct file *file;
@@ -340,6 +348,8 @@ static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
 	}
 	/* The mapping takes its own reference to the file. */
 	ret = vm_mmap(file, addr, len, prot, flags, 0);
+	if (!IS_ERR_VALUE(ret) && (mod.set || mod.clear))
+		mapdev_anon_mod_flags(file, ret, len, mod);
 	fput(file);
 	return ret;
 }
@@ -367,6 +377,44 @@ int mapdev_anon_hugetlb_errno(unsigned long flags)
 	}
 }
 
+/* mapdev_anon_mmap(), the VM flags @clear taken from the new mapping. */
+static unsigned long __mapdev_anon_mmap(struct mapdev_anon_cache *cache,
+					unsigned long addr, unsigned long len,
+					unsigned long prot, unsigned long flags,
+					vm_flags_t clear)
+{
+	struct mapdev_vm_mod mod = { .clear = clear };
+
+	flags &= ~MAP_ANONYMOUS;
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+		/* As do_mmap(): a shared mapping cannot grow down. */
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;
+		return mapdev_anon_shared(addr, len, prot, flags, mod);
+	case MAP_PRIVATE:
+		if (flags & MAP_GROWSDOWN) {
+			mod.set = VM_GROWSDOWN;
+			flags &= ~MAP_GROWSDOWN;
+		}
+		return mapdev_anon_private(cache, addr, len, prot, flags, mod);
+	default:
+		/* MAP_DROPPABLE where the kernel has it (6.11+), as do_mmap(). */
+		if ((flags & MAP_TYPE) == MAPDEV_MAP_DROPPABLE &&
+		    MAPDEV_VM_DROPPABLE != VM_NONE) {
+			if (flags & (MAP_LOCKED | MAP_GROWSDOWN))
+				return -EINVAL;
+			flags = (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_NORESERVE;
+			mod.set = MAPDEV_VM_DROPPABLE | VM_WIPEONFORK |
+				  VM_DONTDUMP;
+			return mapdev_anon_private(cache, addr, len, prot, flags,
+						   mod);
+		}
+		/* MAP_SHARED_VALIDATE and others: do_mmap() has no file. */
+		return -EINVAL;
+	}
+}
+
 /**
  * mapdev_anon_mmap() - map anonymous memory served by mapdev
  * @cache: the cache of the open of /dev/mapdev the request came through
@@ -385,34 +433,7 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags)
 {
-	flags &= ~MAP_ANONYMOUS;
-	switch (flags & MAP_TYPE) {
-	case MAP_SHARED:
-		/* As do_mmap(): a shared mapping cannot grow down. */
-		if (flags & MAP_GROWSDOWN)
-			return -EINVAL;
-		return mapdev_anon_shared(addr, len, prot, flags);
-	case MAP_PRIVATE:
-		if (flags & MAP_GROWSDOWN)
-			return mapdev_anon_private(cache, addr, len, prot,
-						   flags & ~MAP_GROWSDOWN,
-						   VM_GROWSDOWN);
-		return mapdev_anon_private(cache, addr, len, prot, flags,
-					   VM_NONE);
-	default:
-		/* MAP_DROPPABLE where the kernel has it (6.11+), as do_mmap(). */
-		if ((flags & MAP_TYPE) == MAPDEV_MAP_DROPPABLE &&
-		    MAPDEV_VM_DROPPABLE != VM_NONE) {
-			if (flags & (MAP_LOCKED | MAP_GROWSDOWN))
-				return -EINVAL;
-			flags = (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_NORESERVE;
-			return mapdev_anon_private(cache, addr, len, prot, flags,
-						   MAPDEV_VM_DROPPABLE |
-						   VM_WIPEONFORK | VM_DONTDUMP);
-		}
-		/* MAP_SHARED_VALIDATE and others: do_mmap() has no file. */
-		return -EINVAL;
-	}
+	return __mapdev_anon_mmap(cache, addr, len, prot, flags, VM_NONE);
 }
 
 /**
@@ -437,13 +458,19 @@ unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
 				    unsigned long flags)
 {
 	int err = mapdev_file_checks(file, prot, flags);
+	vm_flags_t clear = VM_NONE;
 
 	if (err)
 		return err;
 	/* Validated: the flags are a shared mapping's. */
 	if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
 		flags = (flags & ~MAP_TYPE) | MAP_SHARED;
-	return mapdev_anon_mmap(cache, addr, len, prot, flags);
+	/* What do_mmap() takes away for the file: no mprotect() gives it. */
+	if ((flags & MAP_TYPE) == MAP_SHARED && !(file->f_mode & FMODE_WRITE))
+		clear |= VM_MAYWRITE;
+	if (mapdev_path_noexec(&file->f_path))
+		clear |= VM_MAYEXEC;
+	return __mapdev_anon_mmap(cache, addr, len, prot, flags, clear);
 }
 
 /**

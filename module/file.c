@@ -288,13 +288,6 @@ static bool mapdev_vma_servable(struct vm_area_struct *vma)
 	       !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_HUGETLB));
 }
 
-/* path_noexec(), which is not exported. */
-static bool mapdev_path_noexec(const struct path *path)
-{
-	return (path->mnt->mnt_flags & MNT_NOEXEC) ||
-	       (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
-}
-
 /**
  * mapdev_file_checks() - do_mmap()'s checks of a file, in its order
  * @file: the file

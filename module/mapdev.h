@@ -14,6 +14,7 @@
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mount.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 
@@ -108,6 +109,13 @@ bool mapdev_anon_vma(struct vm_area_struct *vma);
 
 /* advise.c */
 long mapdev_ioc_madvise(struct file *file, void __user *arg);
+
+/* path_noexec(), which is not exported. */
+static inline bool mapdev_path_noexec(const struct path *path)
+{
+	return (path->mnt->mnt_flags & MNT_NOEXEC) ||
+	       (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
+}
 
 /* file.c */
 bool mapdev_file_is_hugetlb(struct file *file);

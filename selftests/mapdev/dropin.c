@@ -165,6 +165,43 @@ TEST_F(dropin, dev_zero_errnos)
 		  zero_errno(m, O_RDWR, PROT_READ | PROT_EXEC, MAP_PRIVATE));
 }
 
+/* mprotect(@prot) of a mapping of /dev/zero opened with @oflags. */
+static int zero_mprotect(const struct mapper *m, int oflags, int flags,
+			 int prot)
+{
+	int fd = open("/dev/zero", oflags | O_CLOEXEC), err = 0;
+	size_t len = sysconf(_SC_PAGESIZE);
+	char *p;
+
+	if (fd < 0)
+		return -1;
+	p = m->mmap(NULL, len, PROT_READ, flags, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	if (mprotect(p, len, prot))
+		err = errno;
+	m->munmap(p, len);
+	return err;
+}
+
+/* What the open mode and the mount take away, no mprotect() gives back. */
+TEST_F(dropin, dev_zero_mprotect)
+{
+	const struct mapper *m = variant->m;
+	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	bool noexec;
+
+	ASSERT_LE(0, fd);
+	noexec = fd_noexec(fd);
+	close(fd);
+	EXPECT_EQ(EACCES, zero_mprotect(m, O_RDONLY, MAP_SHARED, RW));
+	EXPECT_EQ(0, zero_mprotect(m, O_RDONLY, MAP_PRIVATE, RW));
+	EXPECT_EQ(0, zero_mprotect(m, O_RDWR, MAP_SHARED, RW));
+	EXPECT_EQ(noexec ? EACCES : 0,
+		  zero_mprotect(m, O_RDWR, MAP_PRIVATE, PROT_READ | PROT_EXEC));
+}
+
 /* /dev/zero is known by its device number, wherever its node is. */
 TEST_F(dropin, dev_zero_by_device_number)
 {
