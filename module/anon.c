@@ -275,10 +275,27 @@ struct mapdev_vm_mod {
 };
 
 /*
+ * The counter of /proc/PID/status that vm_stat_account() adds a mapping
+ * with @flags to (its classes are mm/internal.h's), or NULL.
+ */
+static unsigned long *mapdev_vm_stat(struct mm_struct *mm, vm_flags_t flags)
+{
+	if ((flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+		return &mm->exec_vm;
+	if ((flags & VM_STACK) == VM_STACK)
+		return &mm->stack_vm;
+	if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
+		return &mm->data_vm;
+	return NULL;
+}
+
+/*
  * Give the VMAs of the new mapping of @file at [@addr, @addr + @len) the
- * VM flags do_mmap() gives an anonymous mapping and not a file's.  @file
- * is this mapping's alone, so no other mapping merged with it, and what
- * another thread left of it meanwhile is still it.
+ * VM flags do_mmap() gives an anonymous mapping and not a file's, and move
+ * their pages to the counter (VmStk, VmData) those flags make munmap()
+ * take them from.  @file is this mapping's alone, so no other mapping
+ * merged with it, and what another thread left of it meanwhile is still
+ * it.
  */
 static void mapdev_anon_mod_flags(struct file *file, unsigned long addr,
 				  unsigned long len, struct mapdev_vm_mod mod)
@@ -291,8 +308,19 @@ static void mapdev_anon_mod_flags(struct file *file, unsigned long addr,
 	mmap_write_lock(mm);
 	for (vma = find_vma(mm, addr); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end))
-		if (vma->vm_file == file)
+		if (vma->vm_file == file) {
+			unsigned long *from = mapdev_vm_stat(mm, vma->vm_flags);
+			unsigned long *to;
+
 			mapdev_vm_flags_mod(vma, mod.set, mod.clear);
+			to = mapdev_vm_stat(mm, vma->vm_flags);
+			if (from == to)
+				continue;
+			if (from)
+				*from -= vma_pages(vma);
+			if (to)
+				*to += vma_pages(vma);
+		}
 	mmap_write_unlock(mm);
 }
 

@@ -432,12 +432,16 @@ TEST_F(dropin, growsdown)
 	char line[512];
 	unsigned long start;
 	char *p;
+	long stk = status_kb("VmStk"), data = status_kb("VmData");
 
 	ASSERT_NE(NULL, base);
 	p = variant->m->mmap(base + 60 * page, 2 * page, RW,
 			     PRIV | MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, -1, 0);
 	ASSERT_EQ(base + 60 * page, p);
 	EXPECT_EQ(1, smaps_flag(p, "gd"));
+	/* Counted as stack, not data, as munmap() will take it away. */
+	EXPECT_EQ(stk + (long)(2 * page / 1024), status_kb("VmStk"));
+	EXPECT_EQ(data, status_kb("VmData"));
 	EXPECT_EQ(variant->m->mapdev, served_by_mapdev(p));
 	p[0] = 'S';
 	/* A fault just below grows it down by that page. */
@@ -448,7 +452,9 @@ TEST_F(dropin, growsdown)
 	EXPECT_EQ('G', p[-(long)page]);
 	EXPECT_EQ('S', p[0]);
 	EXPECT_TRUE(all_bytes(p - page + 1, 0, page - 1));
+	EXPECT_EQ(stk + (long)(3 * page / 1024), status_kb("VmStk"));
 	munmap(base, 64 * page);
+	EXPECT_EQ(stk, status_kb("VmStk"));
 }
 
 static int child_sees_zeros(char *p, size_t len)

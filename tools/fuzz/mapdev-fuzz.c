@@ -59,6 +59,8 @@ static const int mmap_errnos[] = {
 static const int munmap_errnos[] = { EINVAL, ENOMEM, EFAULT, E2BIG };
 
 static const int size_errnos[] = { EINVAL, EFBIG, EFAULT };
+static const int madvise_errnos[] = { EINVAL, ENOMEM, EPERM, EAGAIN, EFAULT,
+				      E2BIG, EINTR };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -269,6 +271,46 @@ static void fuzz_munmap(unsigned int *seed)
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 }
 
+static void fuzz_madvise(unsigned int *seed)
+{
+	static const int advice[] = { MADV_FREE, MADV_WIPEONFORK,
+				      MADV_KEEPONFORK };
+	struct mapdev_madvise req;
+	size_t pages = rand_r(seed) % 16;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.size = rand_r(seed) % 8 ? sizeof(req) : (size_t)rand_r(seed) % 64;
+	req.flags = rand_r(seed) % 16 ? 0 : rand_r(seed);
+	req.advice = rand_r(seed) % 8 ? advice[rand_r(seed) % 3] :
+		     (int)rnd64(seed);
+	/* Advice that frees pages only on the arena: never the fuzzer's. */
+	if (rand_r(seed) % 4) {
+		req.addr = (uintptr_t)arena +
+			   (rand_r(seed) % (ARENA_PAGES - pages)) * page +
+			   (rand_r(seed) % 8 ? 0 : 1);
+		req.length = pages * page - (rand_r(seed) % 4 ? 0 : 1);
+	} else {
+		req.addr = value(seed) | 0x800000000000ULL;	/* never ours */
+		req.length = value(seed);
+	}
+	/* A piece to put back: anywhere, it only touches readahead flags. */
+	if (!(rand_r(seed) % 4)) {
+		req.split_start = rand_r(seed) % 2 ? req.addr : value(seed);
+		req.split_length = rand_r(seed) % 2 ? page : value(seed);
+		req.split_advice = rand_r(seed);
+	}
+	ret = ioctl(dev, MAPDEV_IOC_MADVISE,
+		    request_at(&req, req.size, seed) == &req ? (void *)&req :
+		    (void *)none_page);
+	record(ret ? errno : 0, madvise_errnos, ARRAY_SIZE(madvise_errnos),
+	       "MADVISE");
+	/* The piece the device asked to split, split as the library does. */
+	if (ret && errno == EAGAIN && req.split_length)
+		madvise((void *)(uintptr_t)req.split_start,
+			req.split_length, req.split_advice);
+}
+
 static void fuzz_size(unsigned int *seed)
 {
 	uint64_t v = rand_r(seed) % 2 ? (uint64_t)(rand_r(seed) % 64) * 4093 :
@@ -289,7 +331,7 @@ static void fuzz_unknown(unsigned int *seed)
 	unsigned int cmd = (unsigned int)rnd64(seed);
 	int ret;
 
-	if ((cmd & 0xff00) == (MAPDEV_IOC_TYPE << 8) && (cmd & 0xff) < 4)
+	if ((cmd & 0xff00) == (MAPDEV_IOC_TYPE << 8) && (cmd & 0xff) < 5)
 		return;
 	ret = ioctl(dev, cmd, none_page);
 	record(ret ? errno : 0, enotty, 1, "unknown command");
@@ -325,9 +367,12 @@ static void *fuzz_thread(void *arg)
 	if (inject)
 		make_it_fail("1");
 	while (now() < deadline) {
-		switch (rand_r(&seed) % 8) {
+		switch (rand_r(&seed) % 9) {
 		case 0:
 			fuzz_munmap(&seed);
+			break;
+		case 3:
+			fuzz_madvise(&seed);
 			break;
 		case 1:
 			fuzz_size(&seed);
