@@ -147,11 +147,12 @@ $(BUILD)/tools/mapdev-fuzz: tools/fuzz/mapdev-fuzz.c uapi/linux/mapdev.h
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -pthread
 
-$(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/lib/mapdev/stats.c \
-		tools/lib/mapdev/preload.h
+$(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/mapdev-run/trace.c \
+		tools/mapdev-run/trace.h tools/lib/mapdev/stats.c \
+		tools/lib/mapdev/preload.h uapi/linux/mapdev.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< tools/lib/mapdev/stats.c
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $(filter %.c,$^)
 
 # The list of tests, as run_kselftest.sh has it, is what the VMs run.
 selftests: $(KSRC)/.stamp-ksft

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mapdev-run: run a program with its mmap, mmap64 and munmap calls served
- * by /dev/mapdev, through libmapdev-preload.so.
+ * by /dev/mapdev, through libmapdev-preload.so, or, with --all, every
+ * mmap and munmap system call, through a tracer (trace.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,14 +20,17 @@
 #include <unistd.h>
 
 #include "preload.h"
+#include "trace.h"
 
 #define PRELOAD_NAME	"libmapdev-preload.so"
 
 static void usage(FILE *f)
 {
-	fputs("Usage: mapdev-run [--stats] [--fallback] [--strict] [--] CMD [ARGS...]\n",
+	fputs("Usage: mapdev-run [--all] [--stats] [--fallback] [--strict] [--] CMD [ARGS...]\n",
 	      f);
 	fputs("Run CMD with its mmap/munmap calls served by /dev/mapdev.\n", f);
+	fputs("  --all       every mmap/munmap system call (a tracer), not only\n"
+	      "              the C library's exported functions (LD_PRELOAD)\n", f);
 	fputs("  --stats     at exit, one line on stderr: calls routed, passed through,\n"
 	      "              fallen back, failed\n", f);
 	fputs("  --fallback  without the device, run CMD natively (else: exit 69)\n",
@@ -89,9 +93,51 @@ static struct mapdev_preload_stats *stats_file(void)
 	return p;
 }
 
+/* The exit status mapdev-run gives for the command's wait status. */
+static int exit_status(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* --all: the tracer, and its counts, summed and per process. */
+static int run_traced(char **argv, bool strict, bool want_stats)
+{
+	const struct mapdev_trace_proc *p;
+	struct mapdev_preload_stats sum;
+	char who[64];
+	int status, e;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	if (mapdev_trace_run(argv, strict, &status)) {
+		perror("mapdev-run: --all");
+		return 69;
+	}
+	if (!want_stats)
+		return exit_status(status);
+	memset(&sum, 0, sizeof(sum));
+	for (p = mapdev_trace_procs(); p; p = p->next) {
+		sum.mmap_routed += p->s.mmap_routed;
+		sum.munmap_routed += p->s.munmap_routed;
+		sum.passed_through += p->s.passed_through;
+		sum.fell_back += p->s.fell_back;
+		sum.failed += p->s.failed;
+		for (e = 0; e < MAPDEV_STATS_NERRNO; e++)
+			sum.by_errno[e] += p->s.by_errno[e];
+		snprintf(who, sizeof(who), "mapdev-run: pid %d (%s)", p->tgid,
+			 p->comm);
+		mapdev_stats_print(STDERR_FILENO, who, &p->s);
+	}
+	mapdev_stats_print(STDERR_FILENO, "mapdev-run", &sum);
+	return exit_status(status);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
+		{ "all", no_argument, NULL, 'a' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "fallback", no_argument, NULL, 'f' },
 		{ "strict", no_argument, NULL, 'S' },
@@ -99,13 +145,16 @@ int main(int argc, char **argv)
 		{}
 	};
 	struct mapdev_preload_stats *stats = NULL;
-	bool want_stats = false, fallback = false, strict = false;
+	bool want_stats = false, fallback = false, strict = false, all = false;
 	const char *lib;
 	int o, status, dev;
 	pid_t pid;
 
 	while ((o = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
 		switch (o) {
+		case 'a':
+			all = true;
+			break;
 		case 's':
 			want_stats = true;
 			break;
@@ -137,6 +186,8 @@ int main(int argc, char **argv)
 	}
 	if (dev >= 0)
 		close(dev);
+	if (all && dev >= 0)
+		return run_traced(argv + optind, strict, want_stats);
 
 	lib = preload_path();
 	if (!lib || access(lib, R_OK)) {
@@ -180,7 +231,5 @@ int main(int argc, char **argv)
 		}
 	if (stats)
 		mapdev_stats_print(STDERR_FILENO, "mapdev-run", stats);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return exit_status(status);
 }
