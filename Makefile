@@ -158,7 +158,8 @@ $(BUILD)/tools/mapdev-run: tools/mapdev-run/mapdev-run.c tools/mapdev-run/trace.
 selftests: $(KSRC)/.stamp-ksft
 	$(Q)mkdir -p $(SELFTEST_OUT)
 	$(Q)$(KSFT_MAKE)
-	$(Q)install -m 0755 selftests/mapdev/preload.sh $(SELFTEST_OUT)/
+	$(Q)install -m 0755 selftests/mapdev/preload.sh selftests/mapdev/trace.sh \
+		$(SELFTEST_OUT)/
 	$(Q)$(KSFT_MAKE) -s COLLECTION=mapdev emit_tests \
 		> $(SELFTEST_OUT)/kselftest-list.txt
 
