@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * MAPDEV_IOC_MADVISE: the madvise(2) advice the core keeps for anonymous
- * VMAs (madvise_vma_behavior(), madvise_free_single_vma(): "vm_file" means
- * EINVAL), given to mapdev's private anonymous memory, which is a file
- * VMA.  Native private anonymous VMAs in the range get the same advice, so
- * a range that spans both kinds gets it whole.
+ * VMAs (madvise_vma_behavior(), madvise_free_single_vma(): a VMA with a
+ * file gets EINVAL), given to mapdev's private anonymous memory, which is
+ * a file VMA.  Native VMAs in the range get it as madvise(2) would give
+ * it, under madvise(2)'s rules, so that a range spanning both kinds gets
+ * it whole.
  *
  * MADV_FREE: the range's copy-on-write pages are freed at once, which is
  * one of the outcomes MADV_FREE allows (a page not written again reads as
- * its old contents or as zeros), and the soonest reclaim.  The core's lazy
- * freeing marks pages of anonymous VMAs only.
+ * its old contents or as zeros).  The core's lazy freeing marks pages of
+ * anonymous VMAs only.  A native VMA registered with userfaultfd is left
+ * as it is (also an outcome MADV_FREE allows): its monitor would expect
+ * the UFFD_EVENT_REMOVE that only madvise(2) sends.
  *
  * MADV_WIPEONFORK, MADV_KEEPONFORK: VM_WIPEONFORK, which dup_mmap() honours
  * for any VMA: the child's VMA gets no pages, and faults in the private
  * object's zero pages.  A module cannot split a VMA, so where the range
- * starts or ends inside a VMA whose flag must change, the ioctl fails with
- * EAGAIN and names a piece for the caller to split off with madvise(2)
- * advice that changes only readahead flags (MADV_RANDOM or
- * MADV_SEQUENTIAL), which mapdev's faults on anonymous memory never read;
- * on the next call the piece's readahead flags are set back to those of
- * the VMA it was split from.
+ * starts or ends inside a VMA whose flag must change, the ioctl changes
+ * nothing, fails with EAGAIN and names a piece, and the caller splits it
+ * off with madvise(2) readahead advice, calls again, and at the end gives
+ * the piece its readahead advice back (the answer names it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,59 +28,80 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
+#include <linux/userfaultfd_k.h>
+
+#include <asm/mmu_context.h>
 
 #include <linux/mapdev.h>
 
 #include "compat.h"
 #include "mapdev.h"
 
-#define MAPDEV_VM_READAHEAD	(VM_RAND_READ | VM_SEQ_READ)
-
-/* A VMA whose advice this is: private anonymous memory, mapdev's or not. */
-static bool mapdev_advise_vma_ok(struct vm_area_struct *vma)
+/* What is_ro_anon() calls anonymous: no file (mapdev's have one), private. */
+static bool mapdev_advise_anon(struct vm_area_struct *vma)
 {
-	if (vma->vm_flags & VM_SHARED)
-		return false;
-	return mapdev_anon_vma(vma) || vma_is_anonymous(vma);
+	return mapdev_anon_vma(vma) ||
+	       (!vma->vm_file && !(vma->vm_flags & VM_SHARED));
 }
 
 /* As can_modify_mm_madv(): no discarding sealed read-only anonymous memory. */
-static bool mapdev_advise_sealed(struct vm_area_struct *vma, int advice)
+static bool mapdev_advise_sealed(struct vm_area_struct *vma)
 {
-	return advice != MADV_KEEPONFORK &&
-	       (vma->vm_flags & MAPDEV_VM_SEALED) &&
-	       !(vma->vm_flags & VM_WRITE);
+	return (vma->vm_flags & MAPDEV_VM_SEALED) && mapdev_advise_anon(vma) &&
+	       (!(vma->vm_flags & VM_WRITE) ||
+		!arch_vma_access_permitted(vma, true, false, false));
+}
+
+/* madvise(2)'s answer for @advice on @vma, with mapdev's VMAs anonymous. */
+static int mapdev_advise_vma_errno(struct vm_area_struct *vma, int advice)
+{
+	switch (advice) {
+	case MADV_FREE:
+		/* madvise_dontneed_free_valid_vma(), then anonymous only. */
+		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		return mapdev_anon_vma(vma) || vma_is_anonymous(vma) ?
+		       0 : -EINVAL;
+	case MADV_WIPEONFORK:
+		return mapdev_advise_anon(vma) ? 0 : -EINVAL;
+	default:	/* MADV_KEEPONFORK */
+		return vma->vm_flags & MAPDEV_VM_DROPPABLE ? -EINVAL : 0;
+	}
 }
 
 /*
  * Check every VMA of [start, end) as madvise(2) would, before any is
- * changed.  Return: 0, -ENOMEM if a part is unmapped (madvise(2) advises
- * the rest and then fails so), or an errno that refuses the whole call.
+ * changed: sealed memory first (EPERM), as madvise(2) checks the whole
+ * range for it first, then each VMA.  Return: 0, -ENOMEM if a part is
+ * unmapped (madvise(2) advises the rest and then fails so), or an errno
+ * that refuses the whole call.
  */
 static int mapdev_advise_check(struct mm_struct *mm, unsigned long start,
 			       unsigned long end, int advice)
 {
 	struct vm_area_struct *vma;
 	unsigned long addr = start;
-	int ret = 0;
+	int err;
 
+	if (advice != MADV_KEEPONFORK)
+		for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+		     vma = find_vma(mm, vma->vm_end))
+			if (mapdev_advise_sealed(vma))
+				return -EPERM;
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = find_vma(mm, vma->vm_end)) {
+		err = mapdev_advise_vma_errno(vma, advice);
+		if (err)
+			return err;
+	}
+	err = 0;
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end)) {
 		if (vma->vm_start > addr)
-			ret = -ENOMEM;
+			err = -ENOMEM;
 		addr = vma->vm_end;
-		if (mapdev_advise_sealed(vma, advice))
-			return -EPERM;
-		if (!mapdev_advise_vma_ok(vma))
-			return -EINVAL;
-		if (advice == MADV_FREE &&
-		    (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)))
-			return -EINVAL;
-		if (advice == MADV_KEEPONFORK &&
-		    (vma->vm_flags & MAPDEV_VM_DROPPABLE))
-			return -EINVAL;
 	}
-	return addr < end ? -ENOMEM : ret;
+	return addr < end ? -ENOMEM : err;
 }
 
 /* MADV_FREE: free the copy-on-write pages now. */
@@ -92,66 +114,26 @@ static void mapdev_advise_free(struct mm_struct *mm, unsigned long start,
 	     vma = find_vma(mm, vma->vm_end)) {
 		unsigned long from = max(start, vma->vm_start);
 
+		if (userfaultfd_armed(vma))
+			continue;
 		mapdev_zap(vma, from, min(end, vma->vm_end) - from);
 	}
 }
 
-/*
- * Two VMAs that were one before a split: the same file (or none) at
- * contiguous offsets, and flags that differ only in readahead.
- */
-static bool mapdev_advise_were_one(struct vm_area_struct *lo,
-				   struct vm_area_struct *hi)
+/* The madvise(2) advice that gives @vma the readahead flags it has. */
+static int mapdev_advise_readahead(struct vm_area_struct *vma)
 {
-	return lo->vm_end == hi->vm_start && lo->vm_file == hi->vm_file &&
-	       lo->vm_pgoff + vma_pages(lo) == hi->vm_pgoff &&
-	       !((lo->vm_flags ^ hi->vm_flags) & ~MAPDEV_VM_READAHEAD);
-}
-
-/*
- * The caller split [start, end) off a VMA with the readahead advice the
- * last call named: give it back its neighbour's readahead flags.  Whatever
- * else happened there meanwhile is left as it is.
- */
-static void mapdev_advise_unsplit(struct mm_struct *mm, unsigned long start,
-				  unsigned long end)
-{
-	struct vm_area_struct *vma = find_vma(mm, start);
-	struct vm_area_struct *from = NULL, *next;
-
-	if (!vma || vma->vm_start != start || vma->vm_end != end ||
-	    !mapdev_advise_vma_ok(vma))
-		return;
-	if (start) {
-		from = find_vma(mm, start - 1);
-		if (from && !mapdev_advise_were_one(from, vma))
-			from = NULL;
-	}
-	if (!from) {
-		next = find_vma(mm, end);
-		if (next && mapdev_advise_were_one(vma, next))
-			from = next;
-	}
-	if (from)
-		mapdev_vm_flags_mod(vma, from->vm_flags & MAPDEV_VM_READAHEAD,
-				    ~from->vm_flags & MAPDEV_VM_READAHEAD);
-}
-
-/* madvise(2) advice that splits off [start, end) from @vma and no more. */
-static void mapdev_advise_name_split(struct vm_area_struct *vma,
-				     unsigned long start, unsigned long end,
-				     struct mapdev_madvise *req)
-{
-	req->split_start = start;
-	req->split_length = end - start;
-	req->split_advice = (vma->vm_flags & VM_RAND_READ) ? MADV_SEQUENTIAL :
-							       MADV_RANDOM;
+	if (vma->vm_flags & VM_RAND_READ)
+		return MADV_RANDOM;
+	if (vma->vm_flags & VM_SEQ_READ)
+		return MADV_SEQUENTIAL;
+	return MADV_NORMAL;
 }
 
 /*
  * MADV_WIPEONFORK or MADV_KEEPONFORK on [start, end): -EAGAIN with a piece
  * to split off named in @req if a VMA whose flag must change straddles an
- * end of the range; else every VMA changed.
+ * end of the range (nothing changed then); else every VMA changed.
  */
 static int mapdev_advise_fork(struct mm_struct *mm, unsigned long start,
 			      unsigned long end, bool wipe,
@@ -164,8 +146,12 @@ static int mapdev_advise_fork(struct mm_struct *mm, unsigned long start,
 		if (!(vma->vm_flags & VM_WIPEONFORK) == !wipe)
 			continue;
 		if (vma->vm_start < start || vma->vm_end > end) {
-			mapdev_advise_name_split(vma, max(start, vma->vm_start),
-						 min(end, vma->vm_end), req);
+			req->split_start = max(start, vma->vm_start);
+			req->split_length = min(end, vma->vm_end) -
+					    req->split_start;
+			req->restore_advice = mapdev_advise_readahead(vma);
+			req->split_advice = req->restore_advice == MADV_RANDOM ?
+					    MADV_SEQUENTIAL : MADV_RANDOM;
 			return -EAGAIN;
 		}
 	}
@@ -177,39 +163,32 @@ static int mapdev_advise_fork(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * The advice on [start, end), under the mmap lock: for reading to free
- * pages, as madvise(2) takes it; for writing to change VM flags.
+ * The advice on [start, end), under the mmap lock as madvise(2) takes it:
+ * for reading to free pages; for writing to change VM flags.
  */
 static int mapdev_advise(struct mm_struct *mm, unsigned long start,
 			 unsigned long end, struct mapdev_madvise *req)
 {
-	bool write = req->advice != MADV_FREE;
 	int ret, err;
 
-	if (write ? mmap_write_lock_killable(mm) : mmap_read_lock_killable(mm))
-		return -EINTR;
-	if (write && req->split_length)
-		mapdev_advise_unsplit(mm, req->split_start,
-				      req->split_start + req->split_length);
-	req->split_start = 0;
-	req->split_length = 0;
-	req->split_advice = 0;
-	ret = mapdev_advise_check(mm, start, end, req->advice);
-	if (ret && ret != -ENOMEM)
-		goto out_unlock;
-	if (!write) {
-		mapdev_advise_free(mm, start, end);
-		goto out_unlock;
-	}
-	err = mapdev_advise_fork(mm, start, end,
-				 req->advice == MADV_WIPEONFORK, req);
-	if (err)
-		ret = err;
-out_unlock:
-	if (write)
-		mmap_write_unlock(mm);
-	else
+	if (req->advice == MADV_FREE) {
+		mmap_read_lock(mm);
+		ret = mapdev_advise_check(mm, start, end, req->advice);
+		if (!ret || ret == -ENOMEM)
+			mapdev_advise_free(mm, start, end);
 		mmap_read_unlock(mm);
+		return ret;
+	}
+	if (mmap_write_lock_killable(mm))
+		return -EINTR;
+	ret = mapdev_advise_check(mm, start, end, req->advice);
+	if (!ret || ret == -ENOMEM) {
+		err = mapdev_advise_fork(mm, start, end,
+					 req->advice == MADV_WIPEONFORK, req);
+		if (err)
+			ret = err;
+	}
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -239,7 +218,7 @@ long mapdev_ioc_madvise(struct file *file, void __user *arg)
 	err = copy_struct_from_user(&req, sizeof(req), uarg, usize);
 	if (err)
 		return err;
-	if (req.flags)
+	if (req.flags || req.__reserved)
 		return -EINVAL;
 	if (req.advice != MADV_FREE && req.advice != MADV_WIPEONFORK &&
 	    req.advice != MADV_KEEPONFORK)
@@ -260,8 +239,9 @@ long mapdev_ioc_madvise(struct file *file, void __user *arg)
 		return 0;
 
 	err = mapdev_advise(current->mm, start, end, &req);
-	/* The piece to split is the caller's to read: an out field. */
-	if (copy_to_user(uarg, &req, min_t(size_t, usize, sizeof(req))))
+	/* The piece to split: out fields, only with EAGAIN (nothing done). */
+	if (err == -EAGAIN &&
+	    copy_to_user(uarg, &req, min_t(size_t, usize, sizeof(req))))
 		return -EFAULT;
 	return err;
 }

@@ -47,15 +47,45 @@ struct mapdev_anon {
 	struct file *file;		/* a reference */
 };
 
+/*
+ * VM flags that do_mmap() gives an anonymous mapping and not a file's, or
+ * takes from a mapping of /dev/zero: ->mmap sets them, so that the core
+ * accounts, locks and merges the VMA as it is (mmap_region() reads the
+ * flags again after ->mmap).  A file that carries them (private_data) is
+ * its mapping's alone.
+ */
+struct mapdev_vm_mod {
+	vm_flags_t set, clear;
+};
+
+/* MAP_DROPPABLE (6.11+): do_mmap()'s flags for it. */
+static const struct mapdev_vm_mod mapdev_vm_droppable = {
+	.set = MAPDEV_VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP,
+};
+
+/* /dev/zero on a noexec mount: no exec, now or by mprotect(). */
+static const struct mapdev_vm_mod mapdev_vm_noexec = {
+	.clear = VM_EXEC | VM_MAYEXEC,
+};
+
+static int mapdev_anon_mmap_vma(struct file *file, struct vm_area_struct *vma)
+{
+	const struct mapdev_vm_mod *mod = file->private_data;
+
+	if (mod)
+		mapdev_vm_flags_mod(vma, mod->set, mod->clear);
+	return mapdev_mmap(file, vma);
+}
+
 static const struct file_operations mapdev_anon_private_fops = {
 	.owner		= THIS_MODULE,
-	.mmap		= mapdev_mmap,
+	.mmap		= mapdev_anon_mmap_vma,
 	.release	= mapdev_object_file_release,
 };
 
 static const struct file_operations mapdev_anon_shared_fops = {
 	.owner		= THIS_MODULE,
-	.mmap		= mapdev_mmap,
+	.mmap		= mapdev_anon_mmap_vma,
 	.release	= mapdev_object_file_release,
 };
 
@@ -129,8 +159,11 @@ static struct file *mapdev_anon_find(struct mapdev_anon_cache *cache)
 	return file;
 }
 
-/* A new private object: the whole address space, holding only zero pages. */
-static struct file *mapdev_anon_private_file(void)
+/*
+ * A new private object: the whole address space, holding only zero pages;
+ * its mappings get @mod.
+ */
+static struct file *mapdev_anon_private_file(const struct mapdev_vm_mod *mod)
 {
 	struct inode *inode;
 	struct file *file;
@@ -141,10 +174,13 @@ static struct file *mapdev_anon_private_file(void)
 	if (IS_ERR(inode))
 		return ERR_CAST(inode);
 	i_size_write(inode, MAX_LFS_FILESIZE);
-	file = mapdev_object_file(inode, "mapdev:private",
+	file = mapdev_object_file(inode, "mapdev:private", O_RDWR,
 				  &mapdev_anon_private_fops);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
 		mapdev_object_put(inode);
+		return file;
+	}
+	file->private_data = (void *)mod;
 	return file;
 }
 
@@ -167,7 +203,7 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
-	file = mapdev_anon_private_file();
+	file = mapdev_anon_private_file(NULL);
 	if (IS_ERR(file)) {
 		kfree(new);
 		return file;
@@ -269,95 +305,36 @@ static unsigned long mapdev_anon_private_at(struct file *file,
 	return ret;
 }
 
-/* VM flags to set and to clear on a new mapping, where do_mmap() would. */
-struct mapdev_vm_mod {
-	vm_flags_t set, clear;
-};
-
-/*
- * The counter of /proc/PID/status that vm_stat_account() adds a mapping
- * with @flags to (its classes are mm/internal.h's), or NULL.
- */
-static unsigned long *mapdev_vm_stat(struct mm_struct *mm, vm_flags_t flags)
-{
-	if ((flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
-		return &mm->exec_vm;
-	if ((flags & VM_STACK) == VM_STACK)
-		return &mm->stack_vm;
-	if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
-		return &mm->data_vm;
-	return NULL;
-}
-
-/*
- * Give the VMAs of the new mapping of @file at [@addr, @addr + @len) the
- * VM flags do_mmap() gives an anonymous mapping and not a file's, and move
- * their pages to the counter (VmStk, VmData) those flags make munmap()
- * take them from.  @file is this mapping's alone, so no other mapping
- * merged with it, and what another thread left of it meanwhile is still
- * it.
- */
-static void mapdev_anon_mod_flags(struct file *file, unsigned long addr,
-				  unsigned long len, struct mapdev_vm_mod mod)
-{
-	unsigned long end = addr + PAGE_ALIGN(len);
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-
-	/* mmap_lock for writing: the VMAs' flags. */
-	mmap_write_lock(mm);
-	for (vma = find_vma(mm, addr); vma && vma->vm_start < end;
-	     vma = find_vma(mm, vma->vm_end))
-		if (vma->vm_file == file) {
-			unsigned long *from = mapdev_vm_stat(mm, vma->vm_flags);
-			unsigned long *to;
-
-			mapdev_vm_flags_mod(vma, mod.set, mod.clear);
-			to = mapdev_vm_stat(mm, vma->vm_flags);
-			if (from == to)
-				continue;
-			if (from)
-				*from -= vma_pages(vma);
-			if (to)
-				*to += vma_pages(vma);
-		}
-	mmap_write_unlock(mm);
-}
-
 /*
  * Private anonymous memory: the process's private object, or, for a
- * mapping whose VM flags must differ from a file mapping's, a private
- * object of its own, whose VMA then gets them (VM_GROWSDOWN: the core's
- * stack expansion, whose page offsets go down with the start, as the
- * private object's do; VM_DROPPABLE: copy-on-write pages that are never
- * swap-backed, so reclaim discards them, even dirty; no VM_MAYEXEC for
- * /dev/zero on a noexec mount).  A VMA of its own file never merges with
- * the process's other private mappings, as flags alone would keep them
- * apart natively.
+ * mapping whose VM flags differ from those of the process's other private
+ * mappings (@mod), a private object of its own, so that it never merges
+ * with them, as its flags alone would keep it apart natively.
  */
 static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 					 unsigned long addr, unsigned long len,
 					 unsigned long prot, unsigned long flags,
-					 struct mapdev_vm_mod mod)
+					 const struct mapdev_vm_mod *mod)
 {
-	bool own = mod.set || mod.clear;
 	unsigned long ret;
 	struct file *file;
 
-	file = own ? mapdev_anon_private_file() : mapdev_anon_get(cache);
+	file = mod ? mapdev_anon_private_file(mod) : mapdev_anon_get(cache);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ret = mapdev_anon_private_at(file, addr, len, prot, flags);
-	if (!IS_ERR_VALUE(ret) && own)
-		mapdev_anon_mod_flags(file, ret, len, mod);
 	fput(file);
 	return ret;
 }
 
-/* Map a new object of @len bytes, shared. */
+/*
+ * Map a new object of @len bytes, shared; @oflags O_RDONLY for /dev/zero
+ * not open for writing (do_mmap() then takes VM_SHARED and VM_MAYWRITE).
+ */
 static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
 					unsigned long prot, unsigned long flags,
-					struct mapdev_vm_mod mod)
+					int oflags,
+					const struct mapdev_vm_mod *mod)
 {
 	struct inode *inode;
 	struct file *file;
@@ -368,16 +345,15 @@ static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	i_size_write(inode, PAGE_ALIGN(len));
-	file = mapdev_object_file(inode, "mapdev:shared",
+	file = mapdev_object_file(inode, "mapdev:shared", oflags,
 				  &mapdev_anon_shared_fops);
 	if (IS_ERR(file)) {
 		mapdev_object_put(inode);
 		return PTR_ERR(file);
 	}
+	file->private_data = (void *)mod;
 	/* The mapping takes its own reference to the file. */
 	ret = vm_mmap(file, addr, len, prot, flags, 0);
-	if (!IS_ERR_VALUE(ret) && (mod.set || mod.clear))
-		mapdev_anon_mod_flags(file, ret, len, mod);
 	fput(file);
 	return ret;
 }
@@ -405,38 +381,40 @@ int mapdev_anon_hugetlb_errno(unsigned long flags)
 	}
 }
 
-/* mapdev_anon_mmap(), the VM flags @clear taken from the new mapping. */
+/*
+ * mapdev_anon_mmap(), for /dev/zero too: @oflags is the access of the new
+ * object's file, @mod what the mapping's flags need besides.
+ */
 static unsigned long __mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 					unsigned long addr, unsigned long len,
 					unsigned long prot, unsigned long flags,
-					vm_flags_t clear)
+					int oflags,
+					const struct mapdev_vm_mod *mod)
 {
-	struct mapdev_vm_mod mod = { .clear = clear };
-
 	flags &= ~MAP_ANONYMOUS;
+	/*
+	 * As do_mmap(), no mapping grows down but a private anonymous one,
+	 * and mapdev's is a file VMA: the core's stack expansion moves its
+	 * start and page offset without updating the file's reverse map
+	 * (expand_downwards() updates only the anon_vma tree), so mapdev
+	 * refuses it.
+	 */
+	if (flags & MAP_GROWSDOWN)
+		return -EINVAL;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
-		/* As do_mmap(): a shared mapping cannot grow down. */
-		if (flags & MAP_GROWSDOWN)
-			return -EINVAL;
-		return mapdev_anon_shared(addr, len, prot, flags, mod);
+		return mapdev_anon_shared(addr, len, prot, flags, oflags, mod);
 	case MAP_PRIVATE:
-		if (flags & MAP_GROWSDOWN) {
-			mod.set = VM_GROWSDOWN;
-			flags &= ~MAP_GROWSDOWN;
-		}
 		return mapdev_anon_private(cache, addr, len, prot, flags, mod);
 	default:
 		/* MAP_DROPPABLE where the kernel has it (6.11+), as do_mmap(). */
 		if ((flags & MAP_TYPE) == MAPDEV_MAP_DROPPABLE &&
 		    MAPDEV_VM_DROPPABLE != VM_NONE) {
-			if (flags & (MAP_LOCKED | MAP_GROWSDOWN))
+			if (flags & MAP_LOCKED)
 				return -EINVAL;
 			flags = (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_NORESERVE;
-			mod.set = MAPDEV_VM_DROPPABLE | VM_WIPEONFORK |
-				  VM_DONTDUMP;
 			return mapdev_anon_private(cache, addr, len, prot, flags,
-						   mod);
+						   &mapdev_vm_droppable);
 		}
 		/* MAP_SHARED_VALIDATE and others: do_mmap() has no file. */
 		return -EINVAL;
@@ -461,7 +439,7 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags)
 {
-	return __mapdev_anon_mmap(cache, addr, len, prot, flags, VM_NONE);
+	return __mapdev_anon_mmap(cache, addr, len, prot, flags, O_RDWR, NULL);
 }
 
 /**
@@ -486,19 +464,22 @@ unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
 				    unsigned long flags)
 {
 	int err = mapdev_file_checks(file, prot, flags);
-	vm_flags_t clear = VM_NONE;
+	bool noexec = mapdev_path_noexec(&file->f_path);
 
 	if (err)
 		return err;
 	/* Validated: the flags are a shared mapping's. */
 	if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
 		flags = (flags & ~MAP_TYPE) | MAP_SHARED;
-	/* What do_mmap() takes away for the file: no mprotect() gives it. */
-	if ((flags & MAP_TYPE) == MAP_SHARED && !(file->f_mode & FMODE_WRITE))
-		clear |= VM_MAYWRITE;
-	if (mapdev_path_noexec(&file->f_path))
-		clear |= VM_MAYEXEC;
-	return __mapdev_anon_mmap(cache, addr, len, prot, flags, clear);
+	/*
+	 * What do_mmap() takes away for the file, no mprotect() gives back:
+	 * writing a shared mapping when the file is not open for writing
+	 * (the new object's file is then read-only too), exec on a noexec
+	 * mount (even READ_IMPLIES_EXEC's).
+	 */
+	return __mapdev_anon_mmap(cache, addr, len, prot, flags,
+				  file->f_mode & FMODE_WRITE ? O_RDWR : O_RDONLY,
+				  noexec ? &mapdev_vm_noexec : NULL);
 }
 
 /**

@@ -78,7 +78,7 @@ void mapdev_object_exit(void);
 struct inode *mapdev_object_create(unsigned long flags);
 void mapdev_object_put(struct inode *inode);
 struct file *mapdev_object_file(struct inode *inode, const char *name,
-				const struct file_operations *fops);
+				int oflags, const struct file_operations *fops);
 int mapdev_object_file_release(struct inode *inode, struct file *file);
 struct folio *mapdev_object_folio(struct address_space *mapping,
 				  pgoff_t index);

@@ -277,6 +277,7 @@ void mapdev_object_put(struct inode *inode)
  * @inode: the object, as mapdev_object_create() returned it; on success
  *	the file owns the caller's reference and the object's pin
  * @name: the name /proc/PID/maps shows
+ * @oflags: O_RDWR, or O_RDONLY for a file no mapping may write through
  * @fops: the file's operations; their owner must be this module, and
  *	their ->release must call mapdev_object_file_release()
  *
@@ -284,14 +285,14 @@ void mapdev_object_put(struct inode *inode)
  * Return: the file, or an ERR_PTR (the caller still owns @inode then).
  */
 struct file *mapdev_object_file(struct inode *inode, const char *name,
-				const struct file_operations *fops)
+				int oflags, const struct file_operations *fops)
 {
 	struct file *file;
 
 	/* The file's final fput() drops this, as it does for any open. */
 	__module_get(THIS_MODULE);
 	/* The file takes a reference to the mount, which __fput() drops. */
-	file = alloc_file_pseudo(inode, mapdev_mnt, name, O_RDWR, fops);
+	file = alloc_file_pseudo(inode, mapdev_mnt, name, oflags, fops);
 	if (IS_ERR(file))
 		module_put(THIS_MODULE);
 	return file;

@@ -58,7 +58,7 @@ static int file_map(void)
 	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return 1;
-	strcpy(p + 4096, "through the file");
+	memcpy(p + 4096, "through the file", 17);
 	msync(p, 8192, MS_SYNC);
 	munmap(p, 8192);
 	if (pread(fd, path, 17, 4096) != 17)

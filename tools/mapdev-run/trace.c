@@ -59,6 +59,7 @@
 #define I386_OPENAT	295
 
 #define DEV_PATH	"/dev/mapdev"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 /* Below the stack pointer: past x86-64's 128-byte red zone, and more. */
 #define SCRATCH_BELOW	512
 
@@ -449,7 +450,7 @@ static int install_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
 
 	/* Unprivileged filters need no_new_privs (setuid then gives none). */
 	if (!prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))

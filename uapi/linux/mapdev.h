@@ -82,10 +82,12 @@ struct mapdev_munmap {
  * @length: as madvise(2)'s length
  * @advice: MADV_FREE, MADV_WIPEONFORK or MADV_KEEPONFORK
  * @split_advice: out, with EAGAIN: the madvise(2) advice (MADV_RANDOM or
- *	MADV_SEQUENTIAL) that splits the piece below off its VMA; in: as the
- *	last call left it, or zero
- * @split_start: out, with EAGAIN: the start of that piece; in: as left
- * @split_length: out, with EAGAIN: its length; in: as left
+ *	MADV_SEQUENTIAL) that splits the piece below off its VMA
+ * @split_start: out, with EAGAIN: the start of that piece
+ * @split_length: out, with EAGAIN: its length
+ * @restore_advice: out, with EAGAIN: the readahead advice (MADV_NORMAL,
+ *	MADV_RANDOM or MADV_SEQUENTIAL) to give the piece back at the end
+ * @__reserved: must be zero
  *
  * Extensible as struct mapdev_mmap is.
  */
@@ -98,9 +100,11 @@ struct mapdev_madvise {
 	__s32 split_advice;
 	__aligned_u64 split_start;
 	__aligned_u64 split_length;
+	__s32 restore_advice;
+	__u32 __reserved;
 };
 
-#define MAPDEV_MADVISE_SIZE_VER0	48
+#define MAPDEV_MADVISE_SIZE_VER0	56
 
 /*
  * MAPDEV_IOC_MMAP - map as mmap(2) would, served by mapdev; on success the
@@ -111,12 +115,12 @@ struct mapdev_madvise {
  *	advice that madvise(2) takes only for native anonymous memory
  *	(MADV_FREE, MADV_WIPEONFORK, MADV_KEEPONFORK), with madvise(2)'s
  *	errors.  The device cannot split a VMA: where the range starts or
- *	ends inside one that must change, it fails with EAGAIN and names a
- *	piece (@split_*).  The caller splits it off with
+ *	ends inside one that must change, it changes nothing, fails with
+ *	EAGAIN and names a piece (@split_*).  The caller splits it off with
  *	madvise(@split_start, @split_length, @split_advice), which changes
- *	only readahead flags, and calls again with the struct as it was
- *	left; the device then puts the piece's readahead flags back.
- *	libmapdev's mapdev_madvise() does all this.
+ *	only readahead flags, calls again, and when done gives each piece
+ *	its readahead advice back, madvise(@split_start, @split_length,
+ *	@restore_advice).  libmapdev's mapdev_madvise() does all this.
  *
  * The size of the argument is in its @size field, not in the command.
  */

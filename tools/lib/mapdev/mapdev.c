@@ -145,21 +145,32 @@ MAPDEV_API int mapdev_madvise(void *addr, size_t length, int advice)
 		.length = length,
 		.advice = advice,
 	};
-	int tries;
+	struct { uint64_t start, length; int advice; } split[MADVISE_TRIES];
+	int n = 0, ret, err;
 
 	if (advice != MADV_FREE && advice != MADV_WIPEONFORK &&
 	    advice != MADV_KEEPONFORK)
 		return syscall(SYS_madvise, addr, length, advice);
 	/* EAGAIN names a piece of a VMA to split off; then again. */
-	for (tries = 0; tries < MADVISE_TRIES; tries++) {
-		if (!dev_ioctl(MAPDEV_IOC_MADVISE, &req))
-			return 0;
-		if (errno != EAGAIN || !req.split_length)
-			return -1;
-		if (syscall(SYS_madvise, (uintptr_t)req.split_start,
-			    (size_t)req.split_length, req.split_advice))
-			return -1;
+	for (;;) {
+		ret = dev_ioctl(MAPDEV_IOC_MADVISE, &req);
+		if (!ret || errno != EAGAIN || !req.split_length ||
+		    n == MADVISE_TRIES)
+			break;
+		split[n].start = req.split_start;
+		split[n].length = req.split_length;
+		split[n].advice = req.restore_advice;
+		n++;
+		ret = syscall(SYS_madvise, (uintptr_t)req.split_start,
+			      (size_t)req.split_length, req.split_advice);
+		if (ret)
+			break;
 	}
-	errno = EAGAIN;
-	return -1;
+	err = errno;
+	/* Each piece gets its readahead advice back (and merges again). */
+	while (n--)
+		syscall(SYS_madvise, (uintptr_t)split[n].start,
+			(size_t)split[n].length, split[n].advice);
+	errno = err;
+	return ret ? -1 : 0;
 }
