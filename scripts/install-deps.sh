@@ -15,6 +15,7 @@ pkgs="make gcc gcc-multilib libc6-dev kmod sparse xz-utils
       linux-image-6.12-amd64 linux-headers-6.12-amd64
       linux-source-6.12 qemu-system-x86 busybox-static
       sqlite3 git python3 zstd lz4 perl pkgconf man-db e2fsprogs libjemalloc2
+      strace
       flex bison bc libelf-dev libssl-dev cpio dkms debootstrap rsync"
 
 missing=

@@ -17,7 +17,8 @@ cache=${MAPDEV_CACHE:-$HOME/.cache/mapdev}
 root=$cache/trixie-root
 mirror=http://deb.debian.org/debian
 pkgs="linux-image-amd64 linux-headers-amd64 gcc-14 gcc make kmod dkms
-      python3 sqlite3 git file diffutils e2fsprogs libc6-i386 procps"
+      python3 sqlite3 git file diffutils e2fsprogs libc6-i386 procps
+      strace busybox-static libjemalloc2"
 
 log() { echo "newest-kernel: $*" >&2; }
 

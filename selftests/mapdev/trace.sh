@@ -100,7 +100,12 @@ traced() {
 }
 
 # Static binaries: nothing but system calls.
-traced busybox busybox sh -c 'echo hello; ls / | wc -l; seq 1 200000 | sort -rn | head -n 1'
+if command -v busybox > /dev/null; then
+	traced busybox busybox sh -c 'echo hello; ls / | wc -l; seq 1 200000 | sort -rn | head -n 1'
+else
+	n=$((n + 1))
+	echo "ok $n busybox # SKIP busybox is not installed"
+fi
 traced trace_user "$bin/trace_user"
 if [ -x "$bin/trace_user_32" ]; then
 	traced trace_user_32 "$bin/trace_user_32"
