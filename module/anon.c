@@ -393,14 +393,15 @@ static unsigned long __mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 {
 	flags &= ~MAP_ANONYMOUS;
 	/*
-	 * As do_mmap(), no mapping grows down but a private anonymous one,
-	 * and mapdev's is a file VMA: the core's stack expansion moves its
+	 * As do_mmap(), no mapping grows down but a private anonymous one.
+	 * mapdev's is a file VMA, and the core's stack expansion moves its
 	 * start and page offset without updating the file's reverse map
-	 * (expand_downwards() updates only the anon_vma tree), so mapdev
-	 * refuses it.
+	 * (expand_downwards() updates only the anon_vma tree): mapdev does
+	 * not serve it, and answers ENODEV, as for a file it does not serve,
+	 * which mapdev-run maps natively.
 	 */
 	if (flags & MAP_GROWSDOWN)
-		return -EINVAL;
+		return (flags & MAP_TYPE) == MAP_PRIVATE ? -ENODEV : -EINVAL;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
 		return mapdev_anon_shared(addr, len, prot, flags, oflags, mod);

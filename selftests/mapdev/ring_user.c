@@ -2,9 +2,10 @@
 /*
  * A program as everyday software is, not written for mapdev: it maps an
  * io_uring ring and runs a request through it, maps a perf_event ring and
- * reads the events of its own page faults, and maps /dev/zero private and
- * shared across fork.  It prints what it saw, which must be the same
- * natively and under mapdev-run; exit status 0 when everything worked.
+ * reads the events of its own page faults, maps /dev/zero private and
+ * shared across fork, and maps memory that grows down (MAP_GROWSDOWN).
+ * It prints what it saw, which must be the same natively and under
+ * mapdev-run; exit status 0 when everything worked.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -133,9 +134,30 @@ static int dev_zero(void)
 	return 0;
 }
 
+static int grows_down(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *base, *p;
+
+	/* Room below it: a reservation, released. */
+	base = mmap(NULL, 64 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (base == MAP_FAILED || munmap(base, 64 * page))
+		return 1;
+	p = mmap(base + 60 * page, 2 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+		 MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		return printf("growsdown: mmap: %s\n", strerror(errno)), 1;
+	p[-page] = 'g';		/* a fault just below: it grows */
+	printf("growsdown: %c\n", p[-page]);
+	munmap(p - page, 3 * page);
+	return 0;
+}
+
 int main(void)
 {
-	int ret = io_uring_nop() | perf_ring() | dev_zero();
+	int ret = io_uring_nop() | perf_ring() | dev_zero() | grows_down();
 
 	return ret;
 }
