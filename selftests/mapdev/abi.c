@@ -153,7 +153,7 @@ TEST_F(abi, bad_pointers)
 
 TEST_F(abi, unknown_command)
 {
-	ASSERT_EQ(-1, ioctl(self->dev, _IO(MAPDEV_IOC_TYPE, 0x04), &self->ext));
+	ASSERT_EQ(-1, ioctl(self->dev, _IO(MAPDEV_IOC_TYPE, 0x05), &self->ext));
 	ASSERT_EQ(ENOTTY, errno);
 	ASSERT_EQ(-1, ioctl(self->dev, _IOWR(MAPDEV_IOC_TYPE, 0x02,
 					     struct mapdev_mmap), &self->ext));
@@ -188,6 +188,52 @@ TEST_F(abi, munmap_rules)
 	ASSERT_EQ(0, ioctl(self->dev, MAPDEV_IOC_MUNMAP, &um));
 	EXPECT_EQ(SIGSEGV, probe_read(p));
 	EXPECT_EQ(0, probe_read(p + self->page));
+	munmap(p, 2 * self->page);
+}
+
+TEST_F(abi, madvise_rules)
+{
+	struct {
+		struct mapdev_madvise req;
+		__u64 tail;
+	} ma, before;
+	char *p = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	memset(&ma, 0, sizeof(ma));
+	ma.req.addr = (uintptr_t)p;
+	ma.req.length = 2 * self->page;
+	ma.req.advice = MADV_FREE;
+	ma.req.size = MAPDEV_MADVISE_SIZE_VER0 - 8;
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MADVISE, &ma));
+	ASSERT_EQ(EINVAL, errno);
+	ma.req.size = sizeof(ma);
+	ma.tail = 1;
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MADVISE, &ma));
+	ASSERT_EQ(E2BIG, errno);
+	ma.tail = 0;
+	ma.req.flags = 1;
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MADVISE, &ma));
+	ASSERT_EQ(EINVAL, errno);
+	ma.req.flags = 0;
+	ma.req.__reserved = 1;
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MADVISE, &ma));
+	ASSERT_EQ(EINVAL, errno);
+	ma.req.__reserved = 0;
+	ma.req.advice = MADV_DONTNEED;
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MADVISE, &ma));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MADVISE,
+			    (char *)bad_address() - 8));
+	ASSERT_EQ(EFAULT, errno);
+	/* Success writes nothing back. */
+	ma.req.advice = MADV_FREE;
+	p[0] = 1;
+	memcpy(&before, &ma, sizeof(ma));
+	ASSERT_EQ(0, ioctl(self->dev, MAPDEV_IOC_MADVISE, &ma));
+	EXPECT_EQ(0, memcmp(&before, &ma, sizeof(ma)));
+	EXPECT_EQ(0, p[0]);
 	munmap(p, 2 * self->page);
 }
 

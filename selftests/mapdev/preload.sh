@@ -17,7 +17,7 @@ n=0
 fail=0
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..14"
 
 if [ ! -e /dev/mapdev ]; then
 	echo "ok 1 # SKIP /dev/mapdev is missing"
@@ -180,6 +180,24 @@ else
 	n=$((n + 1))
 	echo "ok $n jemalloc # SKIP libjemalloc2 is not installed"
 fi
+
+# MADV_WIPEONFORK on part of a mapping (split by the library), then
+# MADV_KEEPONFORK and MADV_FREE, from python3's mmap module.
+both wipeonfork python3 -c 'import mmap, os
+page = mmap.PAGESIZE
+m = mmap.mmap(-1, 8 * page, flags=mmap.MAP_PRIVATE)
+m[:] = b"P" * len(m)
+m.madvise(getattr(mmap, "MADV_WIPEONFORK", 18), 2 * page, 3 * page)
+pid = os.fork()
+if pid == 0:
+    print("child:", [m[i * page] for i in range(8)], flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)
+m.madvise(getattr(mmap, "MADV_KEEPONFORK", 19), 2 * page, 3 * page)
+m.madvise(mmap.MADV_FREE, 0, 8 * page)
+print("parent:", set(m[:]) <= {0, 80})' > "$work/wipeonfork.tap"
+grep '^#' "$work/wipeonfork.tap"
+expect wipeonfork "madvise routed"
 
 # --strict: no pass-through, so the rings fail as mapdev answers them.
 n=$((n + 1))

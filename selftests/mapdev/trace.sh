@@ -21,7 +21,7 @@ fail=0
 exact=1
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 
 if [ ! -e /dev/mapdev ]; then
 	echo "ok 1 # SKIP /dev/mapdev is missing"
@@ -99,6 +99,15 @@ traced() {
 	fi
 }
 
+# expect_madvise NAME: NAME's run routed madvise calls (else: not ok).
+expect_madvise() {
+	if [ "$(field "$work/$1.out" "madvise routed")" = 0 ]; then
+		echo "# $1: no madvise call went through mapdev"
+		echo "not ok $n $1 (madvise)"
+		fail=1
+	fi
+}
+
 # Static binaries: nothing but system calls.
 if command -v busybox > /dev/null; then
 	traced busybox busybox sh -c 'echo hello; ls / | wc -l; seq 1 200000 | sort -rn | head -n 1'
@@ -139,6 +148,43 @@ else
 	fail=1
 fi
 
+# madvise(2) advice the kernel keeps for anonymous memory, routed.
+traced wipeonfork python3 -c 'import mmap, os
+page = mmap.PAGESIZE
+m = mmap.mmap(-1, 8 * page, flags=mmap.MAP_PRIVATE)
+m[:] = b"P" * len(m)
+m.madvise(getattr(mmap, "MADV_WIPEONFORK", 18), 2 * page, 3 * page)
+pid = os.fork()
+if pid == 0:
+    print("child:", [m[i * page] for i in range(8)], flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)
+m.madvise(getattr(mmap, "MADV_KEEPONFORK", 19), 2 * page, 3 * page)
+m.madvise(mmap.MADV_FREE, 0, 8 * page)
+print("parent:", set(m[:]) <= {0, 80})'
+expect_madvise wipeonfork
+jemalloc=$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1)
+if [ -n "$jemalloc" ]; then
+	export JEMALLOC=$jemalloc
+	# How much jemalloc maps and purges depends on timing (its decay).
+	exact=0
+	traced jemalloc sh -c 'LD_PRELOAD=$JEMALLOC \
+		MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:600000 python3 -c "
+import hashlib
+h = hashlib.sha256()
+for i in range(64):
+    b = bytearray([i % 251]) * (8 << 20)
+    h.update(b[::4096])
+    del b
+print(h.hexdigest())
+"'
+	expect_madvise jemalloc
+	exact=1
+else
+	n=$((n + 1))
+	echo "ok $n jemalloc # SKIP libjemalloc2 is not installed"
+fi
+
 # A program that closes every fd gets the device back.
 traced closefrom python3 -c 'import os, mmap
 os.closerange(3, 65536)
@@ -148,7 +194,7 @@ print(m[0:6])'
 
 # Exit statuses, signals and job control as without the tracer.
 exact=0
-traced signals sh -c 'sleep 5 & p=$!; kill -STOP $p; kill -CONT $p; kill -TERM $p; wait $p; echo "sleep: $?"; sh -c "kill -USR1 \$\$"; echo "sh: $?"; exit 3'
+traced signals sh -c 'sleep 5 & p=$!; kill -STOP $p; kill -CONT $p; kill -TERM $p; wait $p; echo "sleep: $?"; sh -c "kill -USR1 \$\$"; echo "sh: $?"; python3 -c "import signal; print(signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGQUIT))"; exit 3'
 
 exact=1
 

@@ -109,8 +109,6 @@ static int run_traced(char **argv, bool strict, bool want_stats)
 	char who[64];
 	int status, e;
 
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
 	if (mapdev_trace_run(argv, strict, &status)) {
 		perror("mapdev-run: --all");
 		return 69;
@@ -121,6 +119,7 @@ static int run_traced(char **argv, bool strict, bool want_stats)
 	for (p = mapdev_trace_procs(); p; p = p->next) {
 		sum.mmap_routed += p->s.mmap_routed;
 		sum.munmap_routed += p->s.munmap_routed;
+		sum.madvise_routed += p->s.madvise_routed;
 		sum.passed_through += p->s.passed_through;
 		sum.fell_back += p->s.fell_back;
 		sum.failed += p->s.failed;

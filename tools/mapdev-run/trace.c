@@ -19,6 +19,15 @@
  * serve), made natively the second time ("passed through"), and one made
  * while the task holds no fd of the device (a program that closed its
  * fds), made after an openat() of the device in its place.
+ *
+ * madvise(MADV_FREE) and madvise(MADV_WIPEONFORK), which the kernel takes
+ * only for native anonymous memory, stop too and become
+ * MAPDEV_IOC_MADVISE.  Where the device asks for a VMA to be split, the
+ * tracer makes the task run the splitting madvise() (rewound, with the
+ * tracer's arguments), then its own call again from the start (so the
+ * request is written afresh at its seccomp stop: a signal handler run in
+ * between may have used the memory below the stack), and at the end the
+ * madvise() that gives each piece its readahead advice back.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +43,8 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -57,6 +68,13 @@
 #define I386_MUNMAP	91
 #define I386_MMAP2	192
 #define I386_OPENAT	295
+#define X64_MADVISE	28
+#define I386_MADVISE	219
+
+/* The madvise() advice routed: what the kernel keeps for anonymous VMAs. */
+#define MADV_FREE_NR		8
+#define MADV_WIPEONFORK_NR	18
+#define MAX_PIECES		16
 
 #define DEV_PATH	"/dev/mapdev"
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -68,7 +86,7 @@
 			 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |	\
 			 PTRACE_O_EXITKILL)
 
-enum pending { IDLE, IN_IOCTL, IN_OPEN };
+enum pending { IDLE, IN_IOCTL, IN_OPEN, IN_MADV_SPLIT, IN_MADV_RESTORE };
 /* How the next trapped call of a task runs natively, if it does. */
 enum native { ROUTE, PASS_THROUGH, FALL_BACK };
 
@@ -78,17 +96,28 @@ struct tracee {
 	int devfd;			/* its fd of the device, or -1 */
 	enum pending pending;		/* what its exit stop completes */
 	enum native native;		/* how its next trapped call runs */
-	bool mmap;			/* the pending call is a mapping */
+	unsigned int cmd;		/* the ioctl the pending call became */
 	uint64_t req;			/* where its request is */
 	struct user_regs_struct saved;	/* its registers at the call */
 	struct mapdev_trace_proc *proc;
+	/* A routed madvise(): the pieces it split, to restore at the end. */
+	int npieces;
+	struct { uint64_t start, length; int advice; } pieces[MAX_PIECES];
+	int64_t result;			/* its answer, once restored */
+	int deferred_sig;		/* arrived during a madvise() chain */
+	bool fresh_fd;			/* devfd just opened: no check */
+	/* What the request overwrote below its stack, put back after. */
+	unsigned char under[sizeof(struct mapdev_madvise)];
 };
+
+static void count_failure(struct mapdev_preload_stats *s, long err);
 
 static struct tracee *tracees;
 static size_t ntracees, cap;
 static struct mapdev_trace_proc *procs;
 static bool strict;
 static int first_devfd;			/* the fd the program starts with */
+static dev_t device_rdev;		/* /dev/mapdev's device number */
 
 static void proc_comm(struct mapdev_trace_proc *p);
 
@@ -236,20 +265,24 @@ static int poke(pid_t tid, uint64_t addr, const void *buf, size_t len)
 	       (ssize_t)len ? 0 : -1;
 }
 
-/* Does the task still hold the device at @fd (not closed, not reused)? */
-static bool holds_device(pid_t tid, int fd)
+/*
+ * Does the task still hold the device at @fd (not closed, not reused)?
+ * By device number: the link's text depends on the task's root.
+ */
+static bool holds_device(struct tracee *t)
 {
-	char path[64], link[64];
-	ssize_t n;
+	struct stat st;
+	char path[64];
 
-	if (fd < 0)
+	if (t->fresh_fd) {
+		t->fresh_fd = false;
+		return true;
+	}
+	if (t->devfd < 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return false;
-	link[n] = '\0';
-	return !strcmp(link, DEV_PATH);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid, t->devfd);
+	return !stat(path, &st) && S_ISCHR(st.st_mode) &&
+	       st.st_rdev == device_rdev;
 }
 
 static void resume(pid_t tid, int req, int sig)
@@ -275,6 +308,80 @@ static void restart(struct tracee *t)
 	resume(t->tid, PTRACE_CONT, 0);
 }
 
+/* Put back what the request overwrote below the task's stack. */
+static void put_back(struct tracee *t)
+{
+	poke(t->tid, t->req, t->under, sizeof(t->under));
+}
+
+/*
+ * Make the task run the system call in @r (its registers but the call's)
+ * by rewinding it to its system call instruction; its exit stop comes
+ * back as @pending.
+ */
+static void inject(struct tracee *t, struct user_regs_struct *r,
+		   enum pending pending)
+{
+	r->rax = r->orig_rax;
+	r->rip = t->saved.rip - 2;
+	t->pending = pending;
+	ptrace(PTRACE_SETREGS, t->tid, 0, r);
+	resume(t->tid, PTRACE_SYSCALL, 0);
+}
+
+/* The end of a routed madvise(): the pieces' advice back, then @ret. */
+static void madvise_finish(struct tracee *t)
+{
+	struct user_regs_struct r = t->saved;
+
+	if (t->npieces) {
+		t->npieces--;
+		set_call(&r, X64_MADVISE, I386_MADVISE,
+			 t->pieces[t->npieces].start,
+			 t->pieces[t->npieces].length,
+			 t->pieces[t->npieces].advice);
+		inject(t, &r, IN_MADV_RESTORE);
+		return;
+	}
+	r.rax = t->result;
+	t->pending = IDLE;
+	ptrace(PTRACE_SETREGS, t->tid, 0, &r);
+	/* A signal held back during the chain: sent again, delivered now. */
+	if (t->deferred_sig)
+		syscall(SYS_tgkill, t->proc->tgid, t->tid, t->deferred_sig);
+	t->deferred_sig = 0;
+	resume(t->tid, PTRACE_CONT, 0);
+}
+
+/* The exit of MAPDEV_IOC_MADVISE: done, or a piece to split first. */
+static void madvise_exit(struct tracee *t, int64_t ret)
+{
+	struct mapdev_madvise req;
+	struct user_regs_struct r = t->saved;
+
+	bool split = ret == -EAGAIN && t->npieces < MAX_PIECES &&
+		     !peek(t->tid, t->req, &req, sizeof(req)) &&
+		     req.split_length;
+
+	put_back(t);
+	if (split) {
+		t->pieces[t->npieces].start = req.split_start;
+		t->pieces[t->npieces].length = req.split_length;
+		t->pieces[t->npieces].advice = req.restore_advice;
+		t->npieces++;
+		set_call(&r, X64_MADVISE, I386_MADVISE, req.split_start,
+			 req.split_length, req.split_advice);
+		inject(t, &r, IN_MADV_SPLIT);
+		return;
+	}
+	if (ret)
+		count_failure(&t->proc->s, -ret);
+	else
+		t->proc->s.madvise_routed++;
+	t->result = ret;
+	madvise_finish(t);
+}
+
 /* The task holds no fd of the device: an openat() in place of the call. */
 static void open_device(struct tracee *t, struct user_regs_struct *r)
 {
@@ -293,9 +400,20 @@ static void open_device(struct tracee *t, struct user_regs_struct *r)
 	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
-/* Fill @req from the trapped call; false if it is to run natively. */
-static bool request_of(struct tracee *t, const struct user_regs_struct *r,
-		       struct mapdev_mmap *req, bool *mmap)
+/* Any request the tracer writes. */
+union request {
+	struct mapdev_mmap mmap;
+	struct mapdev_munmap munmap;
+	struct mapdev_madvise madvise;
+};
+
+/*
+ * Fill @req from the trapped call.  Return: the ioctl command that makes
+ * it, or 0 if it is to run natively.
+ */
+static unsigned int request_of(struct tracee *t,
+			       const struct user_regs_struct *r,
+			       union request *req)
 {
 	bool compat = is_compat(r);
 	long nr = (long)r->orig_rax;
@@ -303,46 +421,50 @@ static bool request_of(struct tracee *t, const struct user_regs_struct *r,
 
 	args_of(r, a);
 	memset(req, 0, sizeof(*req));
-	req->size = sizeof(*req);
-	*mmap = true;
-	if (nr == (compat ? I386_MUNMAP : X64_MUNMAP)) {
-		struct mapdev_munmap *u = (struct mapdev_munmap *)req;
-
-		*mmap = false;
-		u->size = sizeof(*u);
-		u->addr = a[0];
-		u->length = a[1];
-		return true;
+	if (nr == (compat ? I386_MADVISE : X64_MADVISE)) {
+		req->madvise.size = sizeof(req->madvise);
+		req->madvise.addr = a[0];
+		req->madvise.length = a[1];
+		req->madvise.advice = (int32_t)a[2];
+		return MAPDEV_IOC_MADVISE;
 	}
+	if (nr == (compat ? I386_MUNMAP : X64_MUNMAP)) {
+		req->munmap.size = sizeof(req->munmap);
+		req->munmap.addr = a[0];
+		req->munmap.length = a[1];
+		return MAPDEV_IOC_MUNMAP;
+	}
+	req->mmap.size = sizeof(req->mmap);
 	if (compat && nr == I386_OLD_MMAP) {
 		/* old_mmap(struct mmap_arg_struct *): six 32-bit words. */
 		uint32_t w[6];
 
 		if (peek(t->tid, a[0], w, sizeof(w)))
-			return false;		/* EFAULT, natively */
+			return 0;		/* EFAULT, natively */
 		for (int i = 0; i < 6; i++)
 			a[i] = w[i];
 	} else if (compat && nr == I386_MMAP2) {
-		req->flags = MAPDEV_MMAP_OFFSET_PAGES;
+		req->mmap.flags = MAPDEV_MMAP_OFFSET_PAGES;
 	} else if (compat || nr != X64_MMAP) {
-		return false;
+		return 0;
 	}
-	req->addr = a[0];
-	req->length = a[1];
-	req->prot = (int32_t)a[2];
-	req->map_flags = (int32_t)a[3];
-	req->fd = (int32_t)a[4];
-	req->offset = compat && nr == I386_OLD_MMAP ? (uint32_t)a[5] : a[5];
-	return true;
+	req->mmap.addr = a[0];
+	req->mmap.length = a[1];
+	req->mmap.prot = (int32_t)a[2];
+	req->mmap.map_flags = (int32_t)a[3];
+	req->mmap.fd = (int32_t)a[4];
+	req->mmap.offset = compat && nr == I386_OLD_MMAP ? (uint32_t)a[5] :
+			   a[5];
+	return MAPDEV_IOC_MMAP;
 }
 
-/* The seccomp stop of an mmap or munmap: turned into the ioctl. */
+/* The seccomp stop of a trapped call: turned into the ioctl. */
 static void on_seccomp(struct tracee *t)
 {
 	struct user_regs_struct r;
-	struct mapdev_mmap req;
+	union request req;
+	unsigned int cmd;
 	uint64_t at;
-	bool mmap;
 
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r)) {
 		resume(t->tid, PTRACE_CONT, 0);
@@ -358,22 +480,22 @@ static void on_seccomp(struct tracee *t)
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (!holds_device(t->tid, t->devfd)) {
+	if (!holds_device(t)) {
 		open_device(t, &r);
 		return;
 	}
 	at = scratch(&r, sizeof(req));
-	if (!request_of(t, &r, &req, &mmap) ||
-	    poke(t->tid, at, &req, req.size)) {
+	cmd = request_of(t, &r, &req);
+	if (!cmd || peek(t->tid, at, t->under, sizeof(req)) ||
+	    poke(t->tid, at, &req, sizeof(req))) {
 		t->proc->s.fell_back++;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
 	t->saved = r;
 	t->req = at;
-	t->mmap = mmap;
-	set_call(&r, X64_IOCTL, I386_IOCTL, t->devfd,
-		 mmap ? MAPDEV_IOC_MMAP : MAPDEV_IOC_MUNMAP, at);
+	t->cmd = cmd;
+	set_call(&r, X64_IOCTL, I386_IOCTL, t->devfd, cmd, at);
 	t->pending = IN_IOCTL;
 	ptrace(PTRACE_SETREGS, t->tid, 0, &r);
 	resume(t->tid, PTRACE_SYSCALL, 0);
@@ -386,69 +508,114 @@ static void count_failure(struct mapdev_preload_stats *s, long err)
 		s->by_errno[err]++;
 }
 
-/* The exit stop of the ioctl (or openat) put in the call's place. */
-static void on_exit_stop(struct tracee *t)
+/* A system call stop: the exit of what the tracer made the task call. */
+static void on_syscall_stop(struct tracee *t)
 {
 	struct mapdev_preload_stats *s = &t->proc->s;
+	struct ptrace_syscall_info info;
 	struct user_regs_struct r;
 	int64_t ret;
 	uint64_t addr;
 
-	if (t->pending == IDLE || ptrace(PTRACE_GETREGS, t->tid, 0, &r)) {
+	if (t->pending == IDLE ||
+	    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) <= 0) {
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
-	ret = is_compat(&r) ? (int32_t)r.rax : (int64_t)r.rax;
-	if (t->pending == IN_OPEN) {
-		if (ret >= 0)
-			t->devfd = ret;
-		else
-			t->native = FALL_BACK;
-		restart(t);
+	/* The entry of a call the task was rewound to: on to its exit. */
+	if (info.op != PTRACE_SYSCALL_INFO_EXIT) {
+		resume(t->tid, PTRACE_SYSCALL, 0);
 		return;
 	}
+	ret = info.exit.rval;
+	switch (t->pending) {
+	case IN_OPEN:
+		if (ret >= 0) {
+			t->devfd = ret;
+			t->fresh_fd = true;
+		} else {
+			t->native = FALL_BACK;
+		}
+		restart(t);
+		return;
+	case IN_MADV_SPLIT:
+		/* Split: the task's own call again, from its seccomp stop. */
+		if (ret) {
+			t->result = ret;
+			madvise_finish(t);
+		} else {
+			restart(t);
+		}
+		return;
+	case IN_MADV_RESTORE:
+		madvise_finish(t);
+		return;
+	default:
+		break;
+	}
 	t->pending = IDLE;
-	if (t->mmap && ret == -ENODEV && !strict) {
+	if (t->cmd == MAPDEV_IOC_MADVISE) {
+		madvise_exit(t, ret);
+		return;
+	}
+	if (t->cmd == MAPDEV_IOC_MMAP && ret == -ENODEV && !strict) {
+		put_back(t);
 		t->native = PASS_THROUGH;
 		restart(t);
 		return;
 	}
-	if (!ret && t->mmap &&
-	    !peek(t->tid, t->req + offsetof(struct mapdev_mmap, addr), &addr,
-		  sizeof(addr))) {
-		ret = addr;
-		s->mmap_routed++;
-	} else if (!ret) {
-		s->munmap_routed++;
-	} else {
-		count_failure(s, -ret);
+	if (!ret && t->cmd == MAPDEV_IOC_MMAP) {
+		/* Unreadable only if the program mapped over its own stack. */
+		if (peek(t->tid, t->req + offsetof(struct mapdev_mmap, addr),
+			 &addr, sizeof(addr)))
+			ret = -EFAULT;
+		else
+			ret = addr;
 	}
+	put_back(t);
+	if (ret < 0 && ret >= -4095)
+		count_failure(s, -ret);
+	else if (t->cmd == MAPDEV_IOC_MMAP)
+		s->mmap_routed++;
+	else
+		s->munmap_routed++;
 	r = t->saved;
 	r.rax = ret;
 	ptrace(PTRACE_SETREGS, t->tid, 0, &r);
 	resume(t->tid, PTRACE_CONT, 0);
 }
 
-/* The filter: mmap and munmap of either ABI stop; the rest runs. */
+/*
+ * The filter: mmap and munmap of either ABI stop, and madvise() with
+ * MADV_FREE or MADV_WIPEONFORK; the rest runs.
+ */
 static int install_filter(void)
 {
 	struct sock_filter f[] = {
+		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, arch)),
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 5),
+		/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, nr)),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X64_MMAP, 14, 0),
+		/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X64_MUNMAP, 13, 0),
+		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X64_MADVISE, 8, 0),
+		/* 6 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 5),
+		/* 8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, nr)),
+		/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_MMAP2, 8, 0),
+		/* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_OLD_MMAP, 7, 0),
+		/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_MUNMAP, 6, 0),
+		/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_MADVISE, 1, 0),
+		/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 14: madvise's advice, the low word of its third argument */
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X64_MMAP, 8, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X64_MUNMAP, 7, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 4),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_MMAP2, 3, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_OLD_MMAP, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_MUNMAP, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+			 offsetof(struct seccomp_data, args[2])),
+		/* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MADV_FREE_NR, 2, 0),
+		/* 16 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MADV_WIPEONFORK_NR, 1, 0),
+		/* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 18 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
 	};
 	struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
 
@@ -479,6 +646,12 @@ static int device_fd(void)
 	return fd;
 }
 
+/* How a task goes on: stopping at its next system call exit if expected. */
+static int go_on(struct tracee *t)
+{
+	return t->pending == IDLE ? PTRACE_CONT : PTRACE_SYSCALL;
+}
+
 static bool group_stop(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
@@ -489,6 +662,7 @@ static bool group_stop(int sig)
 static void on_stop(struct tracee *t, int sig, int event)
 {
 	unsigned long msg = 0;
+	pid_t tid;
 
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
@@ -498,38 +672,51 @@ static void on_stop(struct tracee *t, int sig, int event)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		/* The child reports a stop of its own; it inherits the fd. */
-		if (!ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) &&
+		tid = t->tid;		/* add() may move the tracees */
+		if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) &&
 		    !find((pid_t)msg))
 			add((pid_t)msg, t->devfd);
-		resume(t->tid, PTRACE_CONT, 0);
+		resume(tid, PTRACE_CONT, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
 		/* A thread that execs takes the leader's id, and its state. */
 		if (!ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) &&
 		    (pid_t)msg != t->tid && find((pid_t)msg)) {
-			pid_t tid = t->tid;
 			struct tracee keep = *find((pid_t)msg);
 
+			tid = t->tid;
 			keep.tid = tid;
 			drop(find((pid_t)msg));
 			t = find(tid);
 			*t = keep;
 		}
+		/* A new address space: nothing pending in the old one. */
+		t->pending = IDLE;
+		t->native = ROUTE;
+		t->npieces = 0;
 		proc_comm(t->proc);
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	case PTRACE_EVENT_STOP:
 		/* A group stop stays one; anything else goes on. */
-		resume(t->tid, group_stop(sig) ? PTRACE_LISTEN : PTRACE_CONT,
-		       0);
+		resume(t->tid, group_stop(sig) ? PTRACE_LISTEN : go_on(t), 0);
 		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
-			on_exit_stop(t);
+			on_syscall_stop(t);
 			return;
 		}
-		/* A signal for the task: delivered as without the tracer. */
-		resume(t->tid, PTRACE_CONT, sig);
+		/*
+		 * A signal for the task: delivered as without the tracer,
+		 * but not while it runs calls of the tracer's (a madvise()
+		 * chain): its handler would see them.  Sent again after.
+		 */
+		if (t->pending == IN_MADV_SPLIT ||
+		    t->pending == IN_MADV_RESTORE) {
+			t->deferred_sig = sig;
+			sig = 0;
+		}
+		resume(t->tid, go_on(t), sig);
 		return;
 	default:
 		resume(t->tid, PTRACE_CONT, 0);
@@ -542,10 +729,13 @@ int mapdev_trace_run(char **argv, bool strict_mode, int *status)
 	pid_t pid, main_pid;
 	char go;
 
+	struct stat st;
+
 	strict = strict_mode;
 	devfd = device_fd();
-	if (devfd < 0)
+	if (devfd < 0 || fstat(devfd, &st))
 		return -1;
+	device_rdev = st.st_rdev;
 	if (pipe2(sync, O_CLOEXEC))
 		return -1;
 	main_pid = fork();
@@ -566,6 +756,9 @@ int mapdev_trace_run(char **argv, bool strict_mode, int *status)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(sync[0]);
+	/* The program gets the signals a terminal sends: wait it out. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
 	if (ptrace(PTRACE_SEIZE, main_pid, 0, PTRACE_OPTIONS)) {
 		fprintf(stderr, "mapdev-run: cannot trace the program: %s\n",
 			strerror(errno));
