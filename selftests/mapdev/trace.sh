@@ -171,7 +171,7 @@ if [ -n "$jemalloc" ]; then
 		MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:600000 python3 -c "
 import hashlib
 h = hashlib.sha256()
-for i in range(64):
+for i in range(16):
     b = bytearray([i % 251]) * (8 << 20)
     h.update(b[::4096])
     del b
