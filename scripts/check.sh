@@ -184,6 +184,13 @@ vm_check() {
 	grep -E '^ *(not )?ok [0-9]+ ' "$log" |
 		grep -Ev '^ok [0-9]+ selftests: |^not ok [0-9]+ selftests: .*exit=1$' \
 		> "$log.cases"
+	# Every result the guest planned: a VM that died half-way says so.
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+	got=$(grep -cE '^(not )?ok [0-9]+ ' "$log")
+	if [ "$got" != "${plan:-none}" ]; then
+		echo "not ok - kernel $2: the VM reported $got of ${plan:-?} results" |
+			tee -a "$log.cases"
+	fi
 	elapsed "kernel $2 done"
 	s=$(grep -c '# SKIP' "$log.cases")
 	f=$(grep -Ec '^ *not ok ' "$log.cases")
