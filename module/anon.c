@@ -86,6 +86,8 @@ static const struct file_operations mapdev_anon_private_fops = {
 static const struct file_operations mapdev_anon_shared_fops = {
 	.owner		= THIS_MODULE,
 	.mmap		= mapdev_anon_mmap_vma,
+	/* PMD-aligned, for huge folios. */
+	.get_unmapped_area = thp_get_unmapped_area,
 	.release	= mapdev_object_file_release,
 };
 

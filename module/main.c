@@ -33,6 +33,15 @@ module_param_named(max_pages, mapdev_max_pages, ulong, 0644);
 MODULE_PARM_DESC(max_pages,
 		 "Most pages all objects and shared anonymous memory may hold together; past it write(2) fails with ENOSPC and faults raise SIGBUS, as on a full tmpfs (default: half of RAM)");
 
+/*
+ * Read when a folio is added to an object; changing it leaves the folios
+ * already there as they are.
+ */
+bool mapdev_huge = true;
+module_param_named(huge, mapdev_huge, bool, 0644);
+MODULE_PARM_DESC(huge,
+		 "Give objects and shared anonymous memory PMD-sized folios where a naturally aligned 2 MiB range lies inside the object (default: on)");
+
 static int mapdev_open(struct inode *inode, struct file *file)
 {
 	struct mapdev_open *open;
@@ -93,6 +102,8 @@ static const struct file_operations mapdev_fops = {
 	.write_iter	= mapdev_object_write,
 	.fsync		= noop_fsync,
 	.mmap		= mapdev_mmap,
+	/* PMD-aligned where the offset allows, for huge folios. */
+	.get_unmapped_area = thp_get_unmapped_area,
 	.unlocked_ioctl	= mapdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
@@ -129,6 +140,8 @@ static const char * const mapdev_stat_names[MAPDEV_NR_STATS] = {
 	[MAPDEV_STAT_MMAP]		= "mmap",
 	[MAPDEV_STAT_MUNMAP]		= "munmap",
 	[MAPDEV_STAT_FILE_NATIVE]	= "file_native",
+	[MAPDEV_STAT_HUGE]		= "huge",
+	[MAPDEV_STAT_HUGE_FALLBACK]	= "huge_fallback",
 };
 
 static ssize_t stats_show(struct device *dev, struct device_attribute *attr,

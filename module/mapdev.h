@@ -15,11 +15,13 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
+#include <linux/pagemap.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 
 extern unsigned long mapdev_max_size;
 extern unsigned long mapdev_max_pages;
+extern bool mapdev_huge;
 
 /* Event counters, per CPU; /sys/class/misc/mapdev/stats shows their sums. */
 enum mapdev_stat {
@@ -31,6 +33,8 @@ enum mapdev_stat {
 	MAPDEV_STAT_MMAP,		/* mappings made by MAPDEV_IOC_MMAP */
 	MAPDEV_STAT_MUNMAP,		/* MAPDEV_IOC_MUNMAP calls that succeeded */
 	MAPDEV_STAT_FILE_NATIVE,	/* file mappings left to the filesystem */
+	MAPDEV_STAT_HUGE,		/* huge folios added to objects */
+	MAPDEV_STAT_HUGE_FALLBACK,	/* small folios where a huge one failed */
 	MAPDEV_NR_STATS,
 };
 
@@ -68,6 +72,12 @@ bool mapdev_file_is_object(struct file *file);
 #define MAPDEV_OBJ_RECLAIMABLE	0x1UL	/* pages never dirtied: reclaimable */
 #define MAPDEV_OBJ_FIXED_SIZE	0x2UL	/* the size never shrinks */
 
+/* Has the page at @index of @folio, a page-cache folio, a memory error? */
+static inline bool mapdev_page_poisoned(struct folio *folio, pgoff_t index)
+{
+	return PageHWPoison(folio_file_page(folio, index));
+}
+
 /* Is @inode an object whose size never shrinks? */
 static inline bool mapdev_object_fixed_size(struct inode *inode)
 {
@@ -81,7 +91,7 @@ struct file *mapdev_object_file(struct inode *inode, const char *name,
 				int oflags, const struct file_operations *fops);
 int mapdev_object_file_release(struct inode *inode, struct file *file);
 struct folio *mapdev_object_folio(struct address_space *mapping,
-				  pgoff_t index);
+				  pgoff_t index, bool huge);
 int mapdev_object_set_size(struct inode *inode, loff_t size);
 ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to);
 ssize_t mapdev_object_write(struct kiocb *iocb, struct iov_iter *from);

@@ -255,6 +255,8 @@ struct inode *mapdev_object_create(unsigned long flags)
 	} else {
 		inode->i_mapping->a_ops = &mapdev_aops;
 		mapping_set_unevictable(inode->i_mapping);
+		/* The page cache's accounting of huge folios asks for it. */
+		mapping_set_large_folios(inode->i_mapping);
 	}
 	atomic_long_inc(&mapdev_objects);
 	return inode;
@@ -316,82 +318,179 @@ int mapdev_object_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Huge folios: PMD-sized, at naturally aligned offsets. */
+#define MAPDEV_HUGE_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+
+/*
+ * May the folio at @index be huge?  Only in an unevictable object (the
+ * reclaimable ones hold zero pages that read faults map), only where the
+ * whole naturally aligned range lies inside the object, so that no huge
+ * folio is made past the end of the object, and only where no page of
+ * the range is cached yet (a small one there would fail the insertion,
+ * after a huge folio was allocated and zeroed for nothing).
+ */
+static bool mapdev_huge_fits(struct address_space *mapping, pgoff_t index)
+{
+	unsigned long nr = 1UL << MAPDEV_HUGE_ORDER;
+	unsigned long first = round_down(index, nr);
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ||
+	    !READ_ONCE(mapdev_huge) || !mapping_unevictable(mapping) ||
+	    first + nr > (i_size_read(mapping->host) >> PAGE_SHIFT))
+		return false;
+	/* Takes the RCU read lock; a page added meanwhile fails the insertion. */
+	return !xa_find(&mapping->i_pages, &first, first + nr - 1, XA_PRESENT);
+}
+
+/*
+ * Add a new zeroed folio of @order that holds @index to the page cache:
+ * ERR_PTR(-EEXIST) if a page of its range is there already.
+ */
+static struct folio *mapdev_object_add(struct address_space *mapping,
+				       pgoff_t index, unsigned int order)
+{
+	bool pinned = mapping_unevictable(mapping);
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	long nr = 1L << order;
+	struct folio *folio;
+	int err;
+
+	/* A huge folio only if it comes cheap: no reclaim, no warning. */
+	if (order)
+		gfp = (gfp & ~__GFP_RECLAIM) | __GFP_NOWARN | __GFP_NOMEMALLOC;
+	if (pinned) {
+		err = mapdev_pinned_charge(nr);
+		if (err)
+			return ERR_PTR(err);
+	}
+	folio = folio_alloc(gfp | __GFP_ZERO, order);
+	if (!folio) {
+		err = -ENOMEM;
+		goto err_uncharge;
+	}
+	__folio_mark_uptodate(folio);
+
+	/* On success the page cache owns a reference; so do we. */
+	err = filemap_add_folio(mapping, folio, round_down(index, nr), gfp);
+	if (err) {
+		folio_put(folio);
+		goto err_uncharge;
+	}
+	/* Given back by ->free_folio. */
+	atomic_long_add(nr, &mapdev_pages);
+	return folio;
+
+err_uncharge:
+	if (pinned)
+		atomic_long_sub(nr, &mapdev_pinned);
+	return ERR_PTR(err);
+}
+
 /**
  * mapdev_object_folio() - find or create the object's folio at @index
  * @mapping: the object's address_space
  * @index: page index in the object
+ * @huge: a new folio may be huge, where mapdev_huge_fits() allows
  *
  * A folio created here is zeroed by the page allocator (once: __GFP_ZERO
- * and init_on_alloc are the same zeroing) and is uptodate.  The caller
- * excludes truncation past @index: it holds the inode lock or
+ * and init_on_alloc are the same zeroing) and is uptodate.  A huge one
+ * that cannot be had (no free huge page, max_pages, the memory cgroup's
+ * limit, a small page already in its range) gives way to a small one.
+ * The caller excludes truncation past @index: it holds the inode lock or
  * mapping->invalidate_lock.
  *
  * Context: process context; may sleep.
- * Return: the folio, locked and with a reference (it may be poisoned: see
- * folio_test_hwpoison()), ERR_PTR(-ENOMEM), or ERR_PTR(-ENOSPC) past
- * max_pages.
+ * Return: the folio that holds @index, locked and with a reference (a
+ * page of it may be poisoned: see mapdev_page_poisoned()),
+ * ERR_PTR(-ENOMEM), or ERR_PTR(-ENOSPC) past max_pages.
  */
 struct folio *mapdev_object_folio(struct address_space *mapping,
-				  pgoff_t index)
+				  pgoff_t index, bool huge)
 {
-	bool pinned = mapping_unevictable(mapping);
-	gfp_t gfp = mapping_gfp_mask(mapping);
+	unsigned int order = 0;
 	struct folio *folio;
-	int err;
 
-	do {
+	if (huge && mapdev_huge_fits(mapping, index))
+		order = MAPDEV_HUGE_ORDER;
+	for (;;) {
 		folio = mapdev_find_folio(mapping, index, true);
 		if (folio)
 			return folio;
-
-		if (pinned) {
-			err = mapdev_pinned_charge(1);
-			if (err)
-				return ERR_PTR(err);
-		}
-		folio = folio_alloc(gfp | __GFP_ZERO, 0);
-		if (!folio) {
-			err = -ENOMEM;
-			goto err_uncharge;
-		}
-		__folio_mark_uptodate(folio);
-
-		/* On success the page cache owns a reference; so do we. */
-		err = filemap_add_folio(mapping, folio, index, gfp);
-		if (!err) {
-			/* Given back by ->free_folio. */
-			atomic_long_add(folio_nr_pages(folio), &mapdev_pages);
+		folio = mapdev_object_add(mapping, index, order);
+		if (order)
+			mapdev_count(IS_ERR(folio) ? MAPDEV_STAT_HUGE_FALLBACK :
+						     MAPDEV_STAT_HUGE);
+		/* -EEXIST: another task's page came first; look again. */
+		if (!IS_ERR(folio) || (!order && PTR_ERR(folio) != -EEXIST))
 			return folio;
-		}
-		folio_put(folio);
-err_uncharge:
-		if (pinned)
-			atomic_long_sub(1, &mapdev_pinned);
-	} while (err == -EEXIST);	/* another task added it first */
-
-	return ERR_PTR(err);
+		order = 0;
+	}
 }
 
 /*
- * Zero the part of the end-of-file page past @size, so that what a shared
+ * Zero the part of the end-of-file folio past @size, so that what a shared
  * mapping stored there while it was beyond the end never becomes part of
- * the object when the object grows.
+ * the object when the object grows.  (That folio is small: a huge folio
+ * is made only wholly inside the object, and a shrink splits the one it
+ * cuts.)
  */
 static void mapdev_object_zero_tail(struct inode *inode, loff_t size)
 {
-	size_t offset = offset_in_page(size);
+	pgoff_t index = size >> PAGE_SHIFT;
 	struct folio *folio;
+	size_t offset;
 
-	if (!offset)
-		return;
-	folio = mapdev_find_folio(inode->i_mapping, size >> PAGE_SHIFT, true);
+	folio = mapdev_find_folio(inode->i_mapping, index, true);
 	if (!folio)
 		return;
+	offset = offset_in_folio(folio, size);
 	/* A poisoned page is never touched; it reads as EIO anyway. */
-	if (!folio_test_hwpoison(folio))
-		folio_zero_range(folio, offset, PAGE_SIZE - offset);
+	if (offset && !mapdev_page_poisoned(folio, index))
+		folio_zero_range(folio, offset, folio_size(folio) - offset);
 	folio_unlock(folio);
 	folio_put(folio);
+}
+
+/*
+ * Tries at splitting the huge folio a shrink cuts: a split fails while a
+ * reference other than the page cache's and the mappings' is held, most
+ * often briefly (a lookup, a migration's); a pin (get_user_pages()) may
+ * hold it for long.
+ */
+#define MAPDEV_SPLIT_TRIES	16
+
+/*
+ * Before a shrink to @size: split the huge folio that @size cuts, while
+ * the old size still covers all of it.  The core's split of a dirty folio
+ * that reaches past the end of a file accounts its pages there as cleaned
+ * writeback (__split_huge_page()), which an object, without writeback,
+ * never accounted; so no split must ever happen with a folio past the
+ * end.  truncate_pagecache() splits it: it zeroes the folio from @size on,
+ * splits it, and drops the pages past @size, and every page after.
+ *
+ * Return: 0, or -EBUSY if the folio stays whole (its part from @size on is
+ * zeroed then, as the caller asked).
+ */
+static int mapdev_object_split_end(struct inode *inode, loff_t size)
+{
+	pgoff_t index = size >> PAGE_SHIFT;
+	struct folio *folio;
+	int tries;
+
+	for (tries = 0; tries < MAPDEV_SPLIT_TRIES; tries++) {
+		bool cut;
+
+		folio = mapdev_find_folio(inode->i_mapping, index, false);
+		if (!folio)
+			return 0;
+		cut = folio_test_large(folio) && folio_pos(folio) < size;
+		folio_put(folio);
+		if (!cut)
+			return 0;
+		truncate_pagecache(inode, size);
+		cond_resched();
+	}
+	return -EBUSY;
 }
 
 /**
@@ -401,11 +500,13 @@ static void mapdev_object_zero_tail(struct inode *inode, loff_t size)
  *
  * Growing reads as zeros.  Shrinking unmaps every page past the new end
  * from every mapping, copy-on-write copies included, and frees them; a
- * later access there raises SIGBUS.
+ * later access there raises SIGBUS.  A huge folio the new end cuts is
+ * split first (mapdev_object_split_end()).
  *
  * Context: process context; takes the inode lock and invalidate_lock.
  * Return: 0, -EINVAL for a negative size, -EFBIG past the max_size module
- * parameter or RLIMIT_FSIZE (which also raises SIGXFSZ).
+ * parameter or RLIMIT_FSIZE (which also raises SIGXFSZ), -EBUSY if the new
+ * end cuts a huge folio that a pin keeps from being split.
  */
 int mapdev_object_set_size(struct inode *inode, loff_t size)
 {
@@ -431,7 +532,9 @@ int mapdev_object_set_size(struct inode *inode, loff_t size)
 		mapdev_object_zero_tail(inode, old);
 		i_size_write(inode, size);
 	} else if (size < old) {
-		truncate_setsize(inode, size);
+		err = mapdev_object_split_end(inode, size);
+		if (!err)
+			truncate_setsize(inode, size);
 	}
 	filemap_invalidate_unlock(mapping);
 out_unlock:
@@ -464,7 +567,7 @@ ssize_t mapdev_object_read(struct kiocb *iocb, struct iov_iter *to)
 
 		len = min(len, iov_iter_count(to));
 		folio = mapdev_find_folio(mapping, index, false);
-		if (folio && folio_test_hwpoison(folio)) {
+		if (folio && mapdev_page_poisoned(folio, index)) {
 			folio_put(folio);
 			if (!done)
 				done = -EIO;
@@ -537,13 +640,13 @@ ssize_t mapdev_object_write(struct kiocb *iocb, struct iov_iter *from)
 		struct folio *folio;
 		size_t copied;
 
-		folio = mapdev_object_folio(mapping, index);
+		folio = mapdev_object_folio(mapping, index, true);
 		if (IS_ERR(folio)) {
 			ret = PTR_ERR(folio);
 			break;
 		}
 		folio_unlock(folio);
-		if (folio_test_hwpoison(folio)) {
+		if (mapdev_page_poisoned(folio, index)) {
 			folio_put(folio);
 			ret = -EIO;
 			break;

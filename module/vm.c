@@ -55,6 +55,19 @@ static vm_fault_t mapdev_fault_cow_hole(struct vm_fault *vmf)
 	return VM_FAULT_LOCKED;
 }
 
+/*
+ * May this fault add a huge folio?  Not for a copy-on-write fault, which
+ * reads one page of it, nor in a mapping that asked for none
+ * (MADV_NOHUGEPAGE), as shmem decides.  Where the VMA allows, the core
+ * maps a huge folio with a PMD (finish_fault(), filemap_map_pages()):
+ * the mapping's start and offset agree modulo 2 MiB and the VMA holds
+ * the whole aligned range.
+ */
+static bool mapdev_fault_huge(struct vm_fault *vmf)
+{
+	return !vmf->cow_page && !(vmf->vma->vm_flags & VM_NOHUGEPAGE);
+}
+
 static vm_fault_t mapdev_fault(struct vm_fault *vmf)
 {
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
@@ -75,7 +88,8 @@ retry:
 		/* The size may have shrunk since it was checked above. */
 		folio = NULL;
 		if (!mapdev_past_eof(inode, index))
-			folio = mapdev_object_folio(mapping, index);
+			folio = mapdev_object_folio(mapping, index,
+						    mapdev_fault_huge(vmf));
 		filemap_invalidate_unlock_shared(mapping);
 		if (!folio)
 			return VM_FAULT_SIGBUS;
@@ -101,7 +115,7 @@ retry:
 		return VM_FAULT_SIGBUS;
 	}
 	/* A memory error: SIGBUS (BUS_MCEERR_AR), as shmem_fault() answers. */
-	if (unlikely(folio_test_hwpoison(folio))) {
+	if (unlikely(mapdev_page_poisoned(folio, index))) {
 		folio_unlock(folio);
 		folio_put(folio);
 		return VM_FAULT_HWPOISON;
