@@ -8,6 +8,9 @@
  * and minor faults per page; contents are checked outside the timed region.
  * Fault cases report throughput mapdev/native (1.00 is parity, higher is
  * better); churn cases report latency mapdev/native (lower is better).
+ * Fault cases run first as the system is configured (no madvise on either
+ * side: Debian's transparent huge pages "always"), then with 4 KiB pages
+ * (MADV_NOHUGEPAGE on both sides).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,7 +47,7 @@ static struct {
 	const char *only;	/* run only the cases whose name contains this */
 	bool json;
 } opt = {
-	.size = 64 << 20, .pairs = 15, .warmup = 2, .threads = 2,
+	.size = 128 << 20, .pairs = 15, .warmup = 2, .threads = 2,
 	.churn = 2000, .file_dir = "/tmp",
 };
 
@@ -102,7 +105,8 @@ struct sample {
 	double faults;
 };
 
-enum touch { TOUCH_WRITE, TOUCH_READ };
+/* Churn cases: TOUCH_WRITE writes one page of each mapping, TOUCH_NONE none. */
+enum touch { TOUCH_WRITE, TOUCH_READ, TOUCH_NONE };
 
 struct touch_arg {
 	char *p;
@@ -198,7 +202,6 @@ static char *map_anon(const struct side *s, size_t len)
 
 	if (p == MAP_FAILED)
 		die("mmap anonymous");
-	madvise(p, len, MADV_NOHUGEPAGE);
 	return p;
 }
 
@@ -208,7 +211,6 @@ static char *map_fd(const struct side *s, size_t len)
 
 	if (p == MAP_FAILED)
 		die("mmap fd");
-	madvise(p, len, MADV_NOHUGEPAGE);
 	return p;
 }
 
@@ -245,11 +247,19 @@ static void unmap_and_drop_cache(const struct side *s, char *p, size_t len)
 
 enum kind { FAULTS, CHURN };
 
+/*
+ * Pages as the system is configured (Debian: transparent huge pages
+ * "always"), or 4 KiB pages: MADV_NOHUGEPAGE on both sides.
+ */
+enum pages { PAGES_DEFAULT, PAGES_4K };
+
 struct bench_case {
 	const char *name;
 	enum kind kind;
 	enum touch how;
 	int threads;
+	enum pages pages;	/* fault cases */
+	size_t len;		/* churn cases: bytes per mapping */
 	struct side a, b;	/* native, mapdev */
 	char fill;		/* contents the mapped file or object hold */
 	double target;		/* the ratio to reach */
@@ -266,7 +276,11 @@ static struct sample run_faults(const struct bench_case *c,
 				const struct side *s, bool *ok)
 {
 	char *p = s->setup(s, opt.size);
-	struct sample r = touch(p, opt.size, c->how, c->threads);
+	struct sample r;
+
+	if (c->pages == PAGES_4K && madvise(p, opt.size, MADV_NOHUGEPAGE))
+		die("madvise(MADV_NOHUGEPAGE)");
+	r = touch(p, opt.size, c->how, c->threads);
 
 	*ok &= check(p, opt.size, c->how, c->threads, c->fill);
 	s->teardown(s, p, opt.size);
@@ -275,6 +289,8 @@ static struct sample run_faults(const struct bench_case *c,
 
 struct churn_arg {
 	const struct side *s;
+	size_t len;
+	enum touch how;
 	int n, cpu;
 	pthread_barrier_t *barrier;
 	bool ok;
@@ -283,7 +299,7 @@ struct churn_arg {
 static void *churn_one(void *arg)
 {
 	struct churn_arg *a = arg;
-	size_t len = 4 * page;
+	size_t len = a->len;
 	int i;
 
 	if (a->barrier) {
@@ -298,7 +314,8 @@ static void *churn_one(void *arg)
 			a->ok = false;
 			break;
 		}
-		p[page] = 1;
+		if (a->how == TOUCH_WRITE)
+			p[page] = 1;
 		if (a->s->munmap(p, len)) {
 			a->ok = false;
 			break;
@@ -313,13 +330,15 @@ static struct sample run_churn(const struct bench_case *c,
 	struct churn_arg args[MAX_THREADS];
 	pthread_t tids[MAX_THREADS];
 	pthread_barrier_t barrier;
+	size_t len = c->len ? c->len : 4 * page;
 	struct sample r;
 	long f0 = minflt();
 	double t0;
 	int i;
 
 	if (c->threads == 1) {
-		struct churn_arg a = { s, opt.churn, 0, NULL, true };
+		struct churn_arg a = { s, len, c->how, opt.churn, 0, NULL,
+				       true };
 
 		t0 = now_ns();
 		churn_one(&a);
@@ -328,8 +347,8 @@ static struct sample run_churn(const struct bench_case *c,
 	} else {
 		pthread_barrier_init(&barrier, NULL, c->threads + 1);
 		for (i = 0; i < c->threads; i++) {
-			args[i] = (struct churn_arg){ s, opt.churn, i, &barrier,
-						      true };
+			args[i] = (struct churn_arg){ s, len, c->how, opt.churn,
+						      i, &barrier, true };
 			pthread_create(&tids[i], NULL, churn_one, &args[i]);
 		}
 		pthread_barrier_wait(&barrier);
@@ -502,7 +521,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	char path[256];
-	int o, obj, obj_cow, mfd, mfd_cow, file, nt;
+	int o, obj, obj_cow, mfd, mfd_cow, file, nt, pass;
 	bool first = true;
 	size_t i;
 
@@ -562,51 +581,66 @@ int main(int argc, char **argv)
 #define SA (MAP_SHARED | MAP_ANONYMOUS)
 
 	const struct bench_case cases[] = {
-		{ "1 anon private write", FAULTS, TOUCH_WRITE, 1,
+		/*
+		 * Targets: 0.95 of native; a mapdev object's shared writes at
+		 * least 3 times a memfd's, and shared anonymous memory at
+		 * least native's, where mapdev's objects get huge folios and
+		 * shmem does not.  The fault cases run again with 4 KiB pages
+		 * (run_cases()), with 0.95 as every target.
+		 */
+		{ "1 anon private write", FAULTS, TOUCH_WRITE, 1, 0, 0,
 		  NATIVE(PA, RW, map_anon, unmap, -1),
 		  MAPDEV(PA, RW, map_anon, unmap, -1), 0, 0.95 },
-		{ "1 anon private read", FAULTS, TOUCH_READ, 1,
+		{ "1 anon private read", FAULTS, TOUCH_READ, 1, 0, 0,
 		  NATIVE(PA, RW, map_anon, unmap, -1),
 		  MAPDEV(PA, RW, map_anon, unmap, -1), 0, 0.95 },
-		{ "2 anon shared write", FAULTS, TOUCH_WRITE, 1,
+		{ "2 anon shared write", FAULTS, TOUCH_WRITE, 1, 0, 0,
 		  NATIVE(SA, RW, map_anon, unmap, -1),
-		  MAPDEV(SA, RW, map_anon, unmap, -1), 0, 0.95 },
-		{ "2 object vs memfd shared write", FAULTS, TOUCH_WRITE, 1,
+		  MAPDEV(SA, RW, map_anon, unmap, -1), 0, 1.0 },
+		{ "2 object vs memfd shared write", FAULTS, TOUCH_WRITE, 1, 0, 0,
 		  NATIVE(MAP_SHARED, RW, map_fd, unmap_and_empty, mfd),
 		  { "mapdev", map_fd, unmap_and_empty_object, mmap, munmap, obj,
-		    MAP_SHARED, RW }, 0, 0.95 },
-		{ "3 object vs memfd private cow", FAULTS, TOUCH_WRITE, 1,
+		    MAP_SHARED, RW }, 0, 3.0 },
+		{ "3 object vs memfd private cow", FAULTS, TOUCH_WRITE, 1, 0, 0,
 		  NATIVE(MAP_PRIVATE, RW, map_fd, unmap, mfd_cow),
 		  { "mapdev", map_fd, unmap, mmap, munmap, obj_cow,
 		    MAP_PRIVATE, RW }, 'o', 0.95 },
-		{ "3 file private cow", FAULTS, TOUCH_WRITE, 1,
+		{ "3 file private cow", FAULTS, TOUCH_WRITE, 1, 0, 0,
 		  NATIVE(MAP_PRIVATE, RW, map_fd, unmap, file),
 		  MAPDEV(MAP_PRIVATE, RW, map_fd, unmap, file), 'f', 0.95 },
-		{ "4 file read, warm cache", FAULTS, TOUCH_READ, 1,
+		{ "4 file read, warm cache", FAULTS, TOUCH_READ, 1, 0, 0,
 		  NATIVE(MAP_SHARED, PROT_READ, map_fd, unmap, file),
 		  MAPDEV(MAP_SHARED, PROT_READ, map_fd, unmap, file), 'f', 0.95 },
-		{ "4 file read, cold cache", FAULTS, TOUCH_READ, 1,
+		{ "4 file read, cold cache", FAULTS, TOUCH_READ, 1, 0, 0,
 		  NATIVE(MAP_SHARED, PROT_READ, map_fd, unmap_and_drop_cache, file),
 		  MAPDEV(MAP_SHARED, PROT_READ, map_fd, unmap_and_drop_cache, file),
 		  'f', 0.95 },
-		{ "5 churn: ioctl vs syscall", CHURN, TOUCH_WRITE, 1,
-		  NATIVE(PA, RW, NULL, NULL, -1),
-		  MAPDEV(PA, RW, NULL, NULL, -1), 0, 1.3 },
-		{ "5 churn: mmap(2) of /dev/mapdev", CHURN, TOUCH_WRITE, 1,
-		  NATIVE(MAP_SHARED, RW, NULL, NULL, mfd),
-		  { "mapdev", NULL, NULL, mmap, munmap, obj, MAP_SHARED, RW },
-		  0, 1.3 },
-		{ "6 anon private write, threads", FAULTS, TOUCH_WRITE, nt,
+		{ "6 anon private write, threads", FAULTS, TOUCH_WRITE, nt, 0, 0,
 		  NATIVE(PA, RW, map_anon, unmap, -1),
 		  MAPDEV(PA, RW, map_anon, unmap, -1), 0, 0.95 },
-		{ "6 anon shared write, threads", FAULTS, TOUCH_WRITE, nt,
+		{ "6 anon shared write, threads", FAULTS, TOUCH_WRITE, nt, 0, 0,
 		  NATIVE(SA, RW, map_anon, unmap, -1),
 		  MAPDEV(SA, RW, map_anon, unmap, -1), 0, 0.95 },
-		{ "6 object vs memfd, threads", FAULTS, TOUCH_WRITE, nt,
+		{ "6 object vs memfd, threads", FAULTS, TOUCH_WRITE, nt, 0, 0,
 		  NATIVE(MAP_SHARED, RW, map_fd, unmap_and_empty, mfd),
 		  { "mapdev", map_fd, unmap_and_empty_object, mmap, munmap, obj,
 		    MAP_SHARED, RW }, 0, 0.95 },
-		{ "6 churn, threads", CHURN, TOUCH_WRITE, nt,
+		{ "5 churn: ioctl vs syscall", CHURN, TOUCH_WRITE, 1, 0, 0,
+		  NATIVE(PA, RW, NULL, NULL, -1),
+		  MAPDEV(PA, RW, NULL, NULL, -1), 0, 1.3 },
+		{ "5 churn: mmap(2) of /dev/mapdev", CHURN, TOUCH_WRITE, 1, 0, 0,
+		  NATIVE(MAP_SHARED, RW, NULL, NULL, mfd),
+		  { "mapdev", NULL, NULL, mmap, munmap, obj, MAP_SHARED, RW },
+		  0, 1.3 },
+		{ "5 churn 128M anon: ioctl vs syscall", CHURN, TOUCH_NONE, 1,
+		  0, 128 << 20,
+		  NATIVE(PA, RW, NULL, NULL, -1),
+		  MAPDEV(PA, RW, NULL, NULL, -1), 0, 1.2 },
+		{ "5 churn 128M file: ioctl vs syscall", CHURN, TOUCH_NONE, 1,
+		  0, 128 << 20,
+		  NATIVE(MAP_PRIVATE, RW, NULL, NULL, file),
+		  MAPDEV(MAP_PRIVATE, RW, NULL, NULL, file), 0, 1.2 },
+		{ "6 churn, threads", CHURN, TOUCH_WRITE, nt, 0, 0,
 		  NATIVE(PA, RW, NULL, NULL, -1),
 		  MAPDEV(PA, RW, NULL, NULL, -1), 0, 1.3 },
 	};
@@ -617,11 +651,25 @@ int main(int argc, char **argv)
 		printf("%-34s %7s %-11s %9s %9s %6s %6s  %s\n", "case",
 		       "ratio", "p25-p75", "native", "mapdev", "flt/pg",
 		       "flt/pg", "target");
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (opt.only && !strstr(cases[i].name, opt.only))
-			continue;
-		run_case(&cases[i], first);
-		first = false;
+	/* Fault cases as configured, then with 4 KiB pages; then churn. */
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct bench_case c = cases[i];
+			char name[96];
+
+			if (c.kind == CHURN ? pass != 2 : pass == 2)
+				continue;
+			if (pass == 1) {
+				snprintf(name, sizeof(name), "%s, 4k", c.name);
+				c.name = name;
+				c.pages = PAGES_4K;
+				c.target = 0.95;
+			}
+			if (opt.only && !strstr(c.name, opt.only))
+				continue;
+			run_case(&c, first);
+			first = false;
+		}
 	}
 	if (opt.json)
 		printf("\n]\n");
