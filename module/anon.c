@@ -12,7 +12,8 @@
  * merge as natively, and no file is made per mapping.  The object holds no
  * data: a write fault fills the mapping's own copy-on-write page with zeros
  * (vm.c), and the pages a read fault maps are zero pages that nothing ever
- * dirties, so the object's pages are reclaimable.  The open of /dev/mapdev
+ * dirties (2 MiB zero folios where the mapping holds a whole aligned
+ * range), so the object's pages are reclaimable.  The open of /dev/mapdev
  * the request came through keeps it while that open and the process live,
  * and each mapping of it holds it too.
  */

@@ -255,9 +255,9 @@ struct inode *mapdev_object_create(unsigned long flags)
 	} else {
 		inode->i_mapping->a_ops = &mapdev_aops;
 		mapping_set_unevictable(inode->i_mapping);
-		/* The page cache's accounting of huge folios asks for it. */
-		mapping_set_large_folios(inode->i_mapping);
 	}
+	/* The page cache's accounting of huge folios asks for it. */
+	mapping_set_large_folios(inode->i_mapping);
 	atomic_long_inc(&mapdev_objects);
 	return inode;
 }
@@ -322,12 +322,11 @@ int mapdev_object_file_release(struct inode *inode, struct file *file)
 #define MAPDEV_HUGE_ORDER	(PMD_SHIFT - PAGE_SHIFT)
 
 /*
- * May the folio at @index be huge?  Only in an unevictable object (the
- * reclaimable ones hold zero pages that read faults map), only where the
- * whole naturally aligned range lies inside the object, so that no huge
- * folio is made past the end of the object, and only where no page of
- * the range is cached yet (a small one there would fail the insertion,
- * after a huge folio was allocated and zeroed for nothing).
+ * May the folio at @index be huge?  Only where the whole naturally aligned
+ * range lies inside the object, so that no huge folio is made past the
+ * end of the object, and only where no page of the range is cached yet (a
+ * small one there would fail the insertion, after a huge folio was
+ * allocated and zeroed for nothing).
  */
 static bool mapdev_huge_fits(struct address_space *mapping, pgoff_t index)
 {
@@ -335,7 +334,7 @@ static bool mapdev_huge_fits(struct address_space *mapping, pgoff_t index)
 	unsigned long first = round_down(index, nr);
 
 	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ||
-	    !READ_ONCE(mapdev_huge) || !mapping_unevictable(mapping) ||
+	    !READ_ONCE(mapdev_huge) ||
 	    first + nr > (i_size_read(mapping->host) >> PAGE_SHIFT))
 		return false;
 	/* Takes the RCU read lock; a page added meanwhile fails the insertion. */
@@ -390,7 +389,8 @@ err_uncharge:
  * mapdev_object_folio() - find or create the object's folio at @index
  * @mapping: the object's address_space
  * @index: page index in the object
- * @huge: a new folio may be huge, where mapdev_huge_fits() allows
+ * @huge: a new folio may be huge, where mapdev_huge_fits() allows (the
+ *	caller's policy: see mapdev_fault_huge())
  *
  * A folio created here is zeroed by the page allocator (once: __GFP_ZERO
  * and init_on_alloc are the same zeroing) and is uptodate.  A huge one

@@ -61,11 +61,25 @@ static vm_fault_t mapdev_fault_cow_hole(struct vm_fault *vmf)
  * (MADV_NOHUGEPAGE), as shmem decides.  Where the VMA allows, the core
  * maps a huge folio with a PMD (finish_fault(), filemap_map_pages()):
  * the mapping's start and offset agree modulo 2 MiB and the VMA holds
- * the whole aligned range.
+ * the whole aligned range (thp_vma_suitable_order()).  An object's folio
+ * serves every mapping of it, so it is huge wherever the object allows;
+ * the zero pages of a process's private anonymous object serve the read
+ * faults of one mapping, so they are huge only where this VMA maps them
+ * with a PMD: a 2 MiB folio for a read fault, as a native read fault in
+ * such a range maps the huge zero page.
  */
 static bool mapdev_fault_huge(struct vm_fault *vmf)
 {
-	return !vmf->cow_page && !(vmf->vma->vm_flags & VM_NOHUGEPAGE);
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long start = vmf->address & PMD_MASK;
+
+	if (vmf->cow_page || (vma->vm_flags & VM_NOHUGEPAGE))
+		return false;
+	if (mapping_unevictable(vma->vm_file->f_mapping))
+		return true;
+	return start >= vma->vm_start && start + PMD_SIZE <= vma->vm_end &&
+	       IS_ALIGNED((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff,
+			  PMD_SIZE >> PAGE_SHIFT);
 }
 
 static vm_fault_t mapdev_fault(struct vm_fault *vmf)

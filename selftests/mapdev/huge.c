@@ -321,6 +321,39 @@ TEST_F(huge, private_write_copies_one_page)
 	ASSERT_EQ(0, munmap(p, OBJ));
 }
 
+/*
+ * Private anonymous memory: a read fault in a 2 MiB range the mapping
+ * holds whole maps a huge zero folio with a PMD (one fault per 2 MiB, as
+ * natively the huge zero page); a write copies one 4 KiB page.
+ */
+TEST_F(huge, private_anonymous_reads)
+{
+	long faults, sum = 0;
+	size_t i;
+	char *p;
+
+	p = (self->mapdev ? mapdev_mmap : mmap)(aligned_hint(OBJ), OBJ,
+						PROT_READ | PROT_WRITE,
+						MAP_PRIVATE | MAP_ANONYMOUS,
+						-1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	faults = minflt();
+	for (i = 0; i < OBJ; i += self->page)
+		sum += p[i];
+	faults = minflt() - faults;
+	EXPECT_EQ(0, sum);
+	p[PMD + 3] = 'w';
+	EXPECT_EQ('w', p[PMD + 3]);
+	EXPECT_TRUE(all_bytes(p, 0, PMD + 3));
+	EXPECT_TRUE(all_bytes(p + PMD + 4, 0, OBJ - PMD - 4));
+	if (self->mapdev && (uintptr_t)p % PMD == 0) {
+		EXPECT_GE(OBJ / PMD, faults);
+		EXPECT_EQ((OBJ - PMD) / 1024, smaps_kb(p, "FilePmdMapped"));
+		EXPECT_EQ(self->page / 1024, smaps_kb(p, "Anonymous"));
+	}
+	ASSERT_EQ(0, (self->mapdev ? mapdev_munmap : munmap)(p, OBJ));
+}
+
 /* mremap() moves the PMDs; the contents follow. */
 TEST_F(huge, mremap_keeps_contents)
 {
