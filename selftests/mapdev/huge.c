@@ -186,9 +186,8 @@ TEST_F(huge, shared_anonymous_across_fork)
 						-1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	stamp(p, OBJ, self->page);
-	if (self->mapdev) {
+	if (self->mapdev)
 		EXPECT_EQ(OBJ / 1024, smaps_kb(p, "FilePmdMapped"));
-	}
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
