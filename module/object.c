@@ -318,8 +318,14 @@ int mapdev_object_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Huge folios: PMD-sized, at naturally aligned offsets. */
+/*
+ * Huge folios: PMD-sized, at naturally aligned offsets, where the page
+ * cache can hold them (not with 64 KiB pages on arm64, whose PMD order is
+ * above MAX_PAGECACHE_ORDER).
+ */
 #define MAPDEV_HUGE_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+#define MAPDEV_HUGE_POSSIBLE	(IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && \
+				 MAPDEV_HUGE_ORDER <= MAX_PAGECACHE_ORDER)
 
 /*
  * May the folio at @index be huge?  Only where the whole naturally aligned
@@ -333,8 +339,7 @@ static bool mapdev_huge_fits(struct address_space *mapping, pgoff_t index)
 	unsigned long nr = 1UL << MAPDEV_HUGE_ORDER;
 	unsigned long first = round_down(index, nr);
 
-	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ||
-	    !READ_ONCE(mapdev_huge) ||
+	if (!MAPDEV_HUGE_POSSIBLE || !READ_ONCE(mapdev_huge) ||
 	    first + nr > (i_size_read(mapping->host) >> PAGE_SHIFT))
 		return false;
 	/* Takes the RCU read lock; a page added meanwhile fails the insertion. */
@@ -357,31 +362,40 @@ static struct folio *mapdev_object_add(struct address_space *mapping,
 	/* A huge folio only if it comes cheap: no reclaim, no warning. */
 	if (order)
 		gfp = (gfp & ~__GFP_RECLAIM) | __GFP_NOWARN | __GFP_NOMEMALLOC;
+	/* Allocated first, so that a failure reserves nothing meanwhile. */
+	folio = folio_alloc(gfp | __GFP_ZERO, order);
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	__folio_mark_uptodate(folio);
 	if (pinned) {
 		err = mapdev_pinned_charge(nr);
 		if (err)
-			return ERR_PTR(err);
+			goto err_put;
 	}
-	folio = folio_alloc(gfp | __GFP_ZERO, order);
-	if (!folio) {
-		err = -ENOMEM;
-		goto err_uncharge;
-	}
-	__folio_mark_uptodate(folio);
 
 	/* On success the page cache owns a reference; so do we. */
 	err = filemap_add_folio(mapping, folio, round_down(index, nr), gfp);
-	if (err) {
-		folio_put(folio);
+	if (err)
 		goto err_uncharge;
-	}
 	/* Given back by ->free_folio. */
 	atomic_long_add(nr, &mapdev_pages);
+	/*
+	 * An unevictable object's data lives only here, and a store through
+	 * a writable mapping dirties no folio (no write notification): dirty
+	 * from the start, so that a truncation whose split of a huge folio
+	 * fails keeps it (truncate_inode_partial_folio()) instead of dropping
+	 * it whole, data below the new end included.  noop_dirty_folio()
+	 * accounts nothing.
+	 */
+	if (pinned)
+		folio_mark_dirty(folio);
 	return folio;
 
 err_uncharge:
 	if (pinned)
 		atomic_long_sub(nr, &mapdev_pinned);
+err_put:
+	folio_put(folio);
 	return ERR_PTR(err);
 }
 
@@ -454,43 +468,48 @@ static void mapdev_object_zero_tail(struct inode *inode, loff_t size)
 /*
  * Tries at splitting the huge folio a shrink cuts: a split fails while a
  * reference other than the page cache's and the mappings' is held, most
- * often briefly (a lookup, a migration's); a pin (get_user_pages()) may
- * hold it for long.
+ * often briefly (a lookup, a migration's); a pin (get_user_pages()) or a
+ * page spliced into a pipe may hold it for long.
  */
 #define MAPDEV_SPLIT_TRIES	16
 
 /*
- * Before a shrink to @size: split the huge folio that @size cuts, while
- * the old size still covers all of it.  The core's split of a dirty folio
- * that reaches past the end of a file accounts its pages there as cleaned
- * writeback (__split_huge_page()), which an object, without writeback,
- * never accounted; so no split must ever happen with a folio past the
- * end.  truncate_pagecache() splits it: it zeroes the folio from @size on,
- * splits it, and drops the pages past @size, and every page after.
+ * Before a shrink to @size, the old size still in place: drop every page
+ * past @size, splitting the huge folio @size cuts.  No huge folio may be
+ * split while it reaches past the end of the object: the core's split
+ * drops the pages past the end without ->free_folio (mapdev's page
+ * counters would leak) and accounts a dirty one's as cleaned writeback,
+ * which an object never accounted (__split_huge_page()).  So the size
+ * changes only once no page past @size is left; meanwhile no page is
+ * added (the caller holds the inode lock and invalidate_lock).
  *
- * Return: 0, or -EBUSY if the folio stays whole (its part from @size on is
- * zeroed then, as the caller asked).
+ * Return: 0, or -EBUSY if the cut folio stays whole; then only that
+ * folio's part past @size has been zeroed (truncate_pagecache_range()
+ * zeroes before it splits), and nothing else has changed.
  */
-static int mapdev_object_split_end(struct inode *inode, loff_t size)
+static int mapdev_object_shrink_pages(struct inode *inode, loff_t size)
 {
 	pgoff_t index = size >> PAGE_SHIFT;
-	struct folio *folio;
 	int tries;
 
-	for (tries = 0; tries < MAPDEV_SPLIT_TRIES; tries++) {
-		bool cut;
+	for (tries = 0; ; tries++) {
+		struct folio *folio;
+		loff_t end;
 
 		folio = mapdev_find_folio(inode->i_mapping, index, false);
 		if (!folio)
-			return 0;
-		cut = folio_test_large(folio) && folio_pos(folio) < size;
+			break;
+		end = folio_pos(folio) + folio_size(folio) - 1;
 		folio_put(folio);
-		if (!cut)
-			return 0;
-		truncate_pagecache(inode, size);
+		if (end < round_up(size, PAGE_SIZE))
+			break;		/* small, or starting at @size */
+		if (tries == MAPDEV_SPLIT_TRIES)
+			return -EBUSY;
+		truncate_pagecache_range(inode, size, end);
 		cond_resched();
 	}
-	return -EBUSY;
+	truncate_pagecache(inode, size);
+	return 0;
 }
 
 /**
@@ -500,8 +519,8 @@ static int mapdev_object_split_end(struct inode *inode, loff_t size)
  *
  * Growing reads as zeros.  Shrinking unmaps every page past the new end
  * from every mapping, copy-on-write copies included, and frees them; a
- * later access there raises SIGBUS.  A huge folio the new end cuts is
- * split first (mapdev_object_split_end()).
+ * later access there raises SIGBUS.  The pages past the new end go
+ * first, the huge folio it cuts split (mapdev_object_shrink_pages()).
  *
  * Context: process context; takes the inode lock and invalidate_lock.
  * Return: 0, -EINVAL for a negative size, -EFBIG past the max_size module
@@ -532,7 +551,7 @@ int mapdev_object_set_size(struct inode *inode, loff_t size)
 		mapdev_object_zero_tail(inode, old);
 		i_size_write(inode, size);
 	} else if (size < old) {
-		err = mapdev_object_split_end(inode, size);
+		err = mapdev_object_shrink_pages(inode, size);
 		if (!err)
 			truncate_setsize(inode, size);
 	}

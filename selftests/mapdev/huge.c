@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/resource.h>
+#include <sys/uio.h>
 
 #include "helpers.h"
 #include "harness.h"
@@ -264,6 +265,70 @@ TEST_F(huge, shrink_across_huge_folio)
 	ASSERT_EQ(0, backend_set_size(variant->backend, self->fd, 0));
 	if (self->mapdev)
 		EXPECT_EQ(0, mapdev_pages() - pages0);
+}
+
+/* A shrink to a 2 MiB boundary drops whole huge folios; counters exact. */
+TEST_F(huge, shrink_to_huge_boundary)
+{
+	long pages0 = mapdev_pages();
+	char *p;
+
+	p = map_shared(self->fd, OBJ, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 'x', OBJ);
+	ASSERT_EQ(0, backend_set_size(variant->backend, self->fd, PMD));
+	EXPECT_EQ(SIGBUS, probe_read(p + PMD));
+	EXPECT_TRUE(all_bytes(p, 'x', PMD));
+	if (self->mapdev) {
+		EXPECT_EQ(PMD / 1024, smaps_kb(p, "FilePmdMapped"));
+		EXPECT_EQ(PMD / self->page, mapdev_pages() - pages0);
+	}
+	ASSERT_EQ(0, munmap(p, OBJ));
+	ASSERT_EQ(0, backend_set_size(variant->backend, self->fd, 0));
+	if (self->mapdev)
+		EXPECT_EQ(0, mapdev_pages() - pages0);
+}
+
+/*
+ * A page of the huge folio a shrink would cut, spliced into a pipe, keeps
+ * the folio from being split: mapdev's shrink fails with EBUSY, having
+ * zeroed only that folio past the new end (tmpfs, with small pages,
+ * shrinks).  Once the pipe is read, the shrink succeeds.
+ */
+TEST_F(huge, shrink_blocked_by_spliced_page)
+{
+	size_t size = PMD + PMD / 2;
+	struct iovec iov;
+	char *p, *buf;
+	int pfd[2], ret;
+
+	buf = malloc(self->page);
+	ASSERT_NE(NULL, buf);
+	p = map_shared(self->fd, OBJ, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 'x', OBJ);
+	ASSERT_EQ(0, pipe(pfd));
+	iov.iov_base = p + size + self->page;
+	iov.iov_len = self->page;
+	ASSERT_EQ(self->page, vmsplice(pfd[1], &iov, 1, 0));
+	ret = backend_set_size(variant->backend, self->fd, size);
+	if (self->mapdev) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(EBUSY, errno);
+		EXPECT_EQ(OBJ, backend_get_size(variant->backend, self->fd));
+		EXPECT_TRUE(all_bytes(p + 2 * PMD, 'x', 2 * PMD));
+	} else {
+		EXPECT_EQ(0, ret);
+	}
+	EXPECT_TRUE(all_bytes(p, 'x', size));
+	ASSERT_EQ(self->page, read(pfd[0], buf, self->page));
+	close(pfd[0]);
+	close(pfd[1]);
+	free(buf);
+	ASSERT_EQ(0, backend_set_size(variant->backend, self->fd, size));
+	EXPECT_EQ(SIGBUS, probe_read(p + size + self->page));
+	EXPECT_TRUE(all_bytes(p, 'x', size));
+	ASSERT_EQ(0, munmap(p, OBJ));
 }
 
 /*
