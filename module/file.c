@@ -22,12 +22,17 @@
  * without it is applied after the swap, so that the pages it faults in go
  * through mapdev's handler.
  *
- * Lifetimes: a copy lives while a VMA uses it; the VMAs' vm_file pins the
+ * Lifetimes: a copy lives while a VMA uses it, and while /dev/mapdev is
+ * open (it is cached for the next mapping: making one costs an anchor
+ * file, freeing it that file's release); the VMAs' vm_file pins the
  * filesystem (and the module that owns @orig), so @orig never outlives
- * it.  Each copy holds an anon-inode file of this module, its anchor: the
- * anchor's module reference keeps mapdev's code loaded while the copy
- * exists, and is dropped by __fput(), after the anchor's ->release has
- * freed the copy, so no mapdev code runs once it is gone.
+ * it, and a cached copy of an @orig no VMA uses is never used again
+ * before it is freed: only a mapping of a file whose vm_ops is @orig
+ * looks it up, and that mapping pins the module that owns @orig.  Each
+ * copy holds an anon-inode file of this module, its anchor: the anchor's
+ * module reference keeps mapdev's code loaded while the copy exists, and
+ * is dropped by __fput(), after the anchor's ->release has freed the copy,
+ * so no mapdev code runs once it is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,9 +63,10 @@ struct mapdev_wrap {
 	struct vm_operations_struct ops;	/* *orig with mapdev's handlers */
 	const struct vm_operations_struct *orig;
 	struct list_head node;			/* in mapdev_wraps */
-	refcount_t vmas;			/* VMAs using @ops */
+	refcount_t vmas;			/* VMAs using @ops, +1 if cached */
 	struct file *anchor;			/* keeps this module loaded */
 	bool direct;				/* serve cached pages here */
+	bool cached;				/* mapdev_wraps_lock */
 };
 
 /*
@@ -74,10 +80,13 @@ DEFINE_STATIC_SRCU(mapdev_file_srcu);
 /* The copies in use, one per kind of file mapped. */
 static LIST_HEAD(mapdev_wraps);
 /*
- * Protects mapdev_wraps, and a copy's vmas reaching zero against a lookup
- * finding the copy.  Taken under mmap_lock.
+ * Protects mapdev_wraps, mapdev_opens and the copies' cached flags, and a
+ * copy's vmas reaching zero against a lookup finding the copy.  Taken
+ * under mmap_lock.
  */
 static DEFINE_MUTEX(mapdev_wraps_lock);
+/* Opens of /dev/mapdev: while there are any, copies stay cached. */
+static unsigned long mapdev_opens;
 
 static struct mapdev_wrap *mapdev_wrap_of(struct vm_area_struct *vma)
 {
@@ -208,7 +217,7 @@ static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *or
 	list_for_each_entry(wrap, &mapdev_wraps, node)
 		if (wrap->orig == orig) {
 			refcount_inc(&wrap->vmas);
-			goto out_unlock;
+			goto out_cache;
 		}
 
 	wrap = kzalloc(sizeof(*wrap), GFP_KERNEL);
@@ -234,9 +243,56 @@ static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *or
 	wrap->direct = orig->map_pages == filemap_map_pages;
 	refcount_set(&wrap->vmas, 1);
 	list_add(&wrap->node, &mapdev_wraps);
+out_cache:
+	/* The caller maps through an open of /dev/mapdev: keep the copy. */
+	if (!wrap->cached && mapdev_opens) {
+		wrap->cached = true;
+		refcount_inc(&wrap->vmas);
+	}
 out_unlock:
 	mutex_unlock(&mapdev_wraps_lock);
 	return wrap;
+}
+
+/**
+ * mapdev_file_opened() - /dev/mapdev was opened
+ *
+ * Context: process context, in the device's ->open.
+ */
+void mapdev_file_opened(void)
+{
+	mutex_lock(&mapdev_wraps_lock);
+	mapdev_opens++;
+	mutex_unlock(&mapdev_wraps_lock);
+}
+
+/**
+ * mapdev_file_closed() - an open of /dev/mapdev was released
+ *
+ * After the last, the cached copies no VMA uses are freed: their anchors'
+ * __fput() runs after this returns and drops their module references.
+ *
+ * Context: process context, in the device's ->release.
+ */
+void mapdev_file_closed(void)
+{
+	struct mapdev_wrap *wrap, *next;
+	LIST_HEAD(unused);
+
+	/* mapdev_wraps_lock: mapdev_opens, the list and the cached flags. */
+	mutex_lock(&mapdev_wraps_lock);
+	if (!--mapdev_opens) {
+		list_for_each_entry_safe(wrap, next, &mapdev_wraps, node) {
+			if (!wrap->cached)
+				continue;
+			wrap->cached = false;
+			if (refcount_dec_and_test(&wrap->vmas))
+				list_move(&wrap->node, &unused);
+		}
+	}
+	mutex_unlock(&mapdev_wraps_lock);
+	list_for_each_entry_safe(wrap, next, &unused, node)
+		fput(wrap->anchor);
 }
 
 /**

@@ -57,6 +57,7 @@ static int mapdev_open(struct inode *inode, struct file *file)
 		return err;
 	}
 	mapdev_anon_cache_init(&open->anon);
+	mapdev_file_opened();
 
 	/*
 	 * From here @open is owned by this open file description and freed
@@ -74,6 +75,7 @@ static int mapdev_release(struct inode *inode, struct file *file)
 	struct mapdev_open *open = file->private_data;
 
 	mapdev_anon_cache_release(&open->anon);
+	mapdev_file_closed();
 	mapdev_object_put(open->object);
 	kfree(open);
 	return 0;

@@ -135,6 +135,8 @@ int mapdev_file_checks(struct file *file, unsigned long prot,
 unsigned long mapdev_file_mmap(struct file *file, unsigned long addr,
 			       unsigned long len, unsigned long prot,
 			       unsigned long flags, u64 pgoff);
+void mapdev_file_opened(void);
+void mapdev_file_closed(void);
 void mapdev_file_exit(void);
 
 /* map.c */
