@@ -26,9 +26,10 @@
  * open (it is cached for the next mapping: making one costs an anchor
  * file, freeing it that file's release); the VMAs' vm_file pins the
  * filesystem (and the module that owns @orig), so @orig never outlives
- * it, and a cached copy of an @orig no VMA uses is never used again
- * before it is freed: only a mapping of a file whose vm_ops is @orig
- * looks it up, and that mapping pins the module that owns @orig.  Each
+ * it.  A cached copy no VMA uses may outlive @orig (a filesystem module
+ * unloaded meanwhile), and another table may appear at @orig's address:
+ * a copy is therefore reused only while *@orig is what it copied (@snap),
+ * which gives exactly what a new copy would, and dropped otherwise.  Each
  * copy holds an anon-inode file of this module, its anchor: the anchor's
  * module reference keeps mapdev's code loaded while the copy exists, and
  * is dropped by __fput(), after the anchor's ->release has freed the copy,
@@ -61,6 +62,7 @@
 /* mapdev's copy of one filesystem's vm_operations_struct. */
 struct mapdev_wrap {
 	struct vm_operations_struct ops;	/* *orig with mapdev's handlers */
+	struct vm_operations_struct snap;	/* *orig when the copy was made */
 	const struct vm_operations_struct *orig;
 	struct list_head node;			/* in mapdev_wraps */
 	refcount_t vmas;			/* VMAs using @ops, +1 if cached */
@@ -209,16 +211,31 @@ static const struct file_operations mapdev_wrap_fops = {
  */
 static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *orig)
 {
+	struct file *anchor, *stale = NULL;
 	struct mapdev_wrap *wrap;
-	struct file *anchor;
 
 	/* mapdev_wraps_lock: the list of copies and their counts. */
 	mutex_lock(&mapdev_wraps_lock);
-	list_for_each_entry(wrap, &mapdev_wraps, node)
-		if (wrap->orig == orig) {
+	list_for_each_entry(wrap, &mapdev_wraps, node) {
+		if (wrap->orig != orig)
+			continue;
+		if (!memcmp(&wrap->snap, orig, sizeof(*orig))) {
 			refcount_inc(&wrap->vmas);
 			goto out_cache;
 		}
+		/*
+		 * Another table where the copied one was: the copy's module
+		 * is gone, so no VMA uses the copy; only the cache holds it.
+		 */
+		if (WARN_ON_ONCE(!wrap->cached))
+			break;
+		wrap->cached = false;
+		if (!WARN_ON_ONCE(!refcount_dec_and_test(&wrap->vmas))) {
+			list_del(&wrap->node);
+			stale = wrap->anchor;
+		}
+		break;
+	}
 
 	wrap = kzalloc(sizeof(*wrap), GFP_KERNEL);
 	if (!wrap)
@@ -233,6 +250,7 @@ static struct mapdev_wrap *mapdev_wrap_get(const struct vm_operations_struct *or
 	}
 	wrap->anchor = anchor;
 	wrap->orig = orig;
+	wrap->snap = *orig;
 	wrap->ops = *orig;
 	wrap->ops.fault = mapdev_file_fault;
 	if (orig->map_pages)
@@ -251,6 +269,9 @@ out_cache:
 	}
 out_unlock:
 	mutex_unlock(&mapdev_wraps_lock);
+	/* __fput() frees the stale copy, then drops its module reference. */
+	if (stale)
+		fput(stale);
 	return wrap;
 }
 

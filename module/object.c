@@ -33,6 +33,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
 #include <linux/module.h>
@@ -362,6 +363,10 @@ static struct folio *mapdev_object_add(struct address_space *mapping,
 	/* A huge folio only if it comes cheap: no reclaim, no warning. */
 	if (order)
 		gfp = (gfp & ~__GFP_RECLAIM) | __GFP_NOWARN | __GFP_NOMEMALLOC;
+	/* Past max_pages: no allocation and zeroing for nothing. */
+	if (pinned && (unsigned long)atomic_long_read(&mapdev_pinned) + nr >
+		      READ_ONCE(mapdev_max_pages))
+		return ERR_PTR(-ENOSPC);
 	/* Allocated first, so that a failure reserves nothing meanwhile. */
 	folio = folio_alloc(gfp | __GFP_ZERO, order);
 	if (!folio)
@@ -501,12 +506,15 @@ static int mapdev_object_shrink_pages(struct inode *inode, loff_t size)
 			break;
 		end = folio_pos(folio) + folio_size(folio) - 1;
 		folio_put(folio);
+		/* No folio from before @size reaches past it. */
 		if (end < round_up(size, PAGE_SIZE))
-			break;		/* small, or starting at @size */
+			break;
 		if (tries == MAPDEV_SPLIT_TRIES)
 			return -EBUSY;
+		/* Let a brief reference (a lookup, GUP-fast) go first. */
+		if (tries)
+			usleep_range(1000, 2000);
 		truncate_pagecache_range(inode, size, end);
-		cond_resched();
 	}
 	truncate_pagecache(inode, size);
 	return 0;
