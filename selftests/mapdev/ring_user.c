@@ -155,9 +155,30 @@ static int grows_down(void)
 	return 0;
 }
 
-int main(void)
+/*
+ * "ring_user hold-perf": hold a task's perf event until killed, for the
+ * test runner (scripts/guest-check.sh): while one exists the kernel's
+ * perf_sched_events key stays on, so the events the tests open and close
+ * never patch the scheduler's code again.
+ */
+static int hold_perf(void)
 {
-	int ret = io_uring_nop() | perf_ring() | dev_zero() | grows_down();
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_DUMMY,
+		.disabled = 1,
+	};
 
-	return ret;
+	if (syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0) < 0)
+		return 1;
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "hold-perf"))
+		return hold_perf();
+	return io_uring_nop() | perf_ring() | dev_zero() | grows_down();
 }
