@@ -282,6 +282,7 @@ out_unlock:
  */
 void mapdev_file_opened(void)
 {
+	/* mapdev_wraps_lock: mapdev_opens, read by mapdev_wrap_get(). */
 	mutex_lock(&mapdev_wraps_lock);
 	mapdev_opens++;
 	mutex_unlock(&mapdev_wraps_lock);

@@ -90,12 +90,16 @@ long mapdev_nr_pinned(void)
 	return atomic_long_read(&mapdev_pinned);
 }
 
+/* Would @pinned pages exceed max_pages?  Unsigned: any value is a limit. */
+static bool mapdev_pinned_over(long pinned)
+{
+	return (unsigned long)pinned > READ_ONCE(mapdev_max_pages);
+}
+
 /* Reserve @nr pages under max_pages; -ENOSPC past it, as a full tmpfs. */
 static int mapdev_pinned_charge(long nr)
 {
-	/* Compared unsigned: any value of the parameter is a limit. */
-	if ((unsigned long)atomic_long_add_return(nr, &mapdev_pinned) >
-	    READ_ONCE(mapdev_max_pages)) {
+	if (mapdev_pinned_over(atomic_long_add_return(nr, &mapdev_pinned))) {
 		atomic_long_sub(nr, &mapdev_pinned);
 		return -ENOSPC;
 	}
@@ -364,8 +368,7 @@ static struct folio *mapdev_object_add(struct address_space *mapping,
 	if (order)
 		gfp = (gfp & ~__GFP_RECLAIM) | __GFP_NOWARN | __GFP_NOMEMALLOC;
 	/* Past max_pages: no allocation and zeroing for nothing. */
-	if (pinned && (unsigned long)atomic_long_read(&mapdev_pinned) + nr >
-		      READ_ONCE(mapdev_max_pages))
+	if (pinned && mapdev_pinned_over(atomic_long_read(&mapdev_pinned) + nr))
 		return ERR_PTR(-ENOSPC);
 	/* Allocated first, so that a failure reserves nothing meanwhile. */
 	folio = folio_alloc(gfp | __GFP_ZERO, order);
