@@ -423,22 +423,28 @@ static inline int as_nobody(int (*fn)(void *), void *arg)
 	return WEXITSTATUS(status);
 }
 
-/* The sum of /sys/class/misc/mapdev/stats' counter @name, or -1. */
-static inline long mapdev_stat(const char *name)
+/* The value of @name in a file of "name value" lines (@path), or -1. */
+static inline long long key_value(const char *path, const char *name)
 {
-	FILE *f = fopen(MAPDEV_SYSFS "stats", "r");
+	FILE *f = fopen(path, "r");
+	long long v = -1, n;
 	char key[64];
-	long v = -1, n;
 
 	if (!f)
 		return -1;
-	while (fscanf(f, "%63s %ld", key, &n) == 2)
+	while (fscanf(f, "%63s %lld", key, &n) == 2)
 		if (!strcmp(key, name)) {
 			v = n;
 			break;
 		}
 	fclose(f);
 	return v;
+}
+
+/* The sum of /sys/class/misc/mapdev/stats' counter @name, or -1. */
+static inline long mapdev_stat(const char *name)
+{
+	return key_value(MAPDEV_SYSFS "stats", name);
 }
 
 #endif /* MAPDEV_SELFTEST_HELPERS_H */

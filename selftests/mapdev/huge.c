@@ -494,21 +494,10 @@ TEST_F(huge, parameter_off)
 /* A memory.stat field of cgroup directory @cg, or -1. */
 static long long memcg_stat(const char *cg, const char *field)
 {
-	char path[256], key[64];
-	long long v = -1, n;
-	FILE *f;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/memory.stat", cg);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &n) == 2)
-		if (!strcmp(key, field)) {
-			v = n;
-			break;
-		}
-	fclose(f);
-	return v;
+	return key_value(path, field);
 }
 
 /*
