@@ -101,8 +101,8 @@ static inline bool mapdev_file_can_mmap(struct file *file)
  * @len: the length
  * @flags: MAP_* flags
  *
- * Asks as for an anonymous mapping (no file), so the result is where
- * mmap(2) would put one.
+ * Asks as for a private anonymous mapping (no file), so the result is
+ * where mmap(2) would put one.
  *
  * Context: mmap_lock held.
  * Return: the address, or a negative errno.
@@ -111,6 +111,17 @@ static inline unsigned long mapdev_get_unmapped_area(unsigned long addr,
 						     unsigned long len,
 						     unsigned long flags)
 {
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE && \
+	defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	/*
+	 * 6.7: "mm: align larger anonymous mappings on THP boundaries", for
+	 * lengths that are multiples of PMD_SIZE since 6.12 ("mm, mmap: limit
+	 * THP alignment of anonymous mappings to PMD-aligned sizes"); not for
+	 * 32-bit tasks (__thp_get_unmapped_area() falls back for them).
+	 */
+	if (!addr && IS_ALIGNED(len, PMD_SIZE))
+		return thp_get_unmapped_area(NULL, addr, len, 0, flags);
+#endif
 #if KERNEL_VERSION(6, 19, 0) <= LINUX_VERSION_CODE
 	/* 6.19: "mm: Consistently use current->mm in mm_get_unmapped_area()" */
 	return mm_get_unmapped_area(NULL, addr, len, 0, flags);

@@ -243,6 +243,34 @@ TEST_F(anon, neighbours_merge)
 	ASSERT_EQ(0, variant->m->munmap(base, 4 * self->page));
 }
 
+/*
+ * Room for private memory is found where mmap(2) finds it: the same
+ * address in the same address space.  Since 6.12 that is PMD-aligned for
+ * a length that is a multiple of 2 MiB and no hint (THP alignment of
+ * anonymous memory), and not before, nor for 32-bit tasks.
+ */
+TEST(private_placed_as_native)
+{
+	const size_t lens[] = { 3 << 12, 2 << 20, (2 << 20) + (1 << 12),
+				32 << 20, 128 << 20 };
+	size_t i;
+
+	if (!mapper_ready(&mapdev_mapper))
+		SKIP(return, "%s is missing: load mapdev.ko", MAPDEV_DEV);
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		char *n = mmap(NULL, lens[i], RW, PRIV, -1, 0);
+		char *m;
+
+		ASSERT_NE(MAP_FAILED, n);
+		ASSERT_EQ(0, munmap(n, lens[i]));
+		m = mapdev_mmap(NULL, lens[i], RW, PRIV, -1, 0);
+		ASSERT_NE(MAP_FAILED, m);
+		EXPECT_EQ(n, m) TH_LOG("%zu bytes: native at %p, mapdev at %p",
+				       lens[i], n, m);
+		ASSERT_EQ(0, mapdev_munmap(m, lens[i]));
+	}
+}
+
 TEST_F(anon, protections)
 {
 	char *p = variant->m->mmap(NULL, self->page, PROT_NONE, PRIV, -1, 0);
