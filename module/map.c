@@ -15,7 +15,6 @@
 
 #include <linux/compat.h>
 #include <linux/file.h>
-#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
@@ -132,52 +131,6 @@ static unsigned long mapdev_do_mmap(struct file *dev,
 	return ret;
 }
 
-/*
- * Where MAPDEV_IOC_MMAP stores its answer: the user page or two holding
- * the request's addr field, pinned before the mapping is made, so that the
- * store cannot fail once it is made.  (Undoing a mapping whose address
- * could not be stored could unmap what another thread had mapped there
- * meanwhile.)
- */
-struct mapdev_answer {
-	struct page *pages[2];
-	int nr;
-	size_t offset;			/* of the field in pages[0] */
-};
-
-static int mapdev_answer_pin(struct mapdev_answer *ans, u64 __user *field)
-{
-	unsigned long start = (unsigned long)field;
-	unsigned long last = start + sizeof(u64) - 1;
-	int got;
-
-	if (last < start)
-		return -EFAULT;
-	ans->nr = (last >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1;
-	ans->offset = offset_in_page(start);
-	got = pin_user_pages_fast(start & PAGE_MASK, ans->nr, FOLL_WRITE,
-				  ans->pages);
-	if (got == ans->nr)
-		return 0;
-	if (got > 0)
-		unpin_user_pages(ans->pages, got);
-	return -EFAULT;
-}
-
-/* Store @val in the pinned field, or only unpin it (@store false). */
-static void mapdev_answer_done(struct mapdev_answer *ans, bool store, u64 val)
-{
-	size_t first = min(sizeof(val), PAGE_SIZE - ans->offset);
-
-	if (store) {
-		memcpy_to_page(ans->pages[0], ans->offset, (char *)&val, first);
-		if (first < sizeof(val))
-			memcpy_to_page(ans->pages[1], 0, (char *)&val + first,
-				       sizeof(val) - first);
-	}
-	unpin_user_pages_dirty_lock(ans->pages, ans->nr, store);
-}
-
 /**
  * mapdev_ioc_mmap() - MAPDEV_IOC_MMAP
  * @file: an open of /dev/mapdev (any: the mapping is the caller's)
@@ -189,7 +142,6 @@ static void mapdev_answer_done(struct mapdev_answer *ans, bool store, u64 val)
 long mapdev_ioc_mmap(struct file *file, void __user *arg)
 {
 	struct mapdev_mmap __user *uarg = arg;
-	struct mapdev_answer ans;
 	struct mapdev_mmap req;
 	unsigned long addr;
 	u32 usize;
@@ -206,17 +158,21 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg)
 		return err;
 	if (req.__reserved || (req.flags & ~MAPDEV_MMAP_OFFSET_PAGES))
 		return -EINVAL;
-	/* Fail before mapping if the answer cannot be stored. */
-	err = mapdev_answer_pin(&ans, &uarg->addr);
-	if (err)
-		return err;
-
+	/*
+	 * Fail before mapping if the answer cannot be stored: the field is
+	 * written first, with the hint.  The answer's store can then fail
+	 * only if the caller takes the request away meanwhile (another
+	 * thread unmaps or write-protects it, or this mapping replaces it
+	 * read-only): the mapping stays, since undoing it could unmap what
+	 * another thread has mapped there since, and the caller gets EFAULT.
+	 */
+	if (put_user(req.addr, &uarg->addr))
+		return -EFAULT;
 	addr = mapdev_do_mmap(file, &req);
-	mapdev_answer_done(&ans, !IS_ERR_VALUE(addr), addr);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;
 	mapdev_count(MAPDEV_STAT_MMAP);
-	return 0;
+	return put_user(addr, &uarg->addr) ? -EFAULT : 0;
 }
 
 /**

@@ -151,6 +151,41 @@ TEST_F(abi, bad_pointers)
 	ASSERT_EQ(EFAULT, errno);
 }
 
+/*
+ * The answer is stored after the mapping is made, where the request is
+ * then: a mapping made over the request's own page gets it, as mmap(2)'s
+ * caller gets its return value.  Mapped read-only there, it cannot: the
+ * mapping stays and the caller gets EFAULT (documented).
+ */
+TEST_F(abi, answer_stored_in_a_mapping_over_the_request)
+{
+	char *page = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct mapdev_mmap *req = (struct mapdev_mmap *)page;
+	char perms[5];
+
+	ASSERT_NE(MAP_FAILED, page);
+	*req = self->ext.req;
+	req->addr = (uintptr_t)page;
+	req->map_flags |= MAP_FIXED;
+	ASSERT_EQ(0, ioctl(self->dev, MAPDEV_IOC_MMAP, req));
+	/* The new mapping's page: zeros but for the answer. */
+	EXPECT_EQ((uintptr_t)page, req->addr);
+	EXPECT_EQ(0, req->size);
+	EXPECT_EQ(0, req->length);
+
+	*req = self->ext.req;
+	req->addr = (uintptr_t)page;
+	req->map_flags |= MAP_FIXED;
+	req->prot = PROT_READ;
+	ASSERT_EQ(-1, ioctl(self->dev, MAPDEV_IOC_MMAP, req));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_TRUE(maps_perms(page, perms));
+	EXPECT_STREQ("r--p", perms);
+	EXPECT_EQ(0, req->addr);
+	EXPECT_EQ(0, munmap(page, self->page));
+}
+
 TEST_F(abi, unknown_command)
 {
 	ASSERT_EQ(-1, ioctl(self->dev, _IO(MAPDEV_IOC_TYPE, 0x05), &self->ext));
