@@ -250,8 +250,16 @@ static struct file *mapdev_anon_get(struct mapdev_anon_cache *cache)
 void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
 			  unsigned long len)
 {
-	struct file *file = mapdev_anon_find(cache);
+	struct file *file;
 
+	/*
+	 * No private object made through this open (a process that maps only
+	 * files): nothing to look up.  One made by another thread was made
+	 * before its mappings, so before the unmapping of any of them.
+	 */
+	if (list_empty(&cache->list))
+		return;
+	file = mapdev_anon_find(cache);
 	if (!file)
 		return;
 	truncate_inode_pages_range(file->f_mapping, addr,
