@@ -69,6 +69,21 @@ static const struct mapdev_vm_mod mapdev_vm_noexec = {
 	.clear = VM_EXEC | VM_MAYEXEC,
 };
 
+/*
+ * What a request for anonymous memory carries besides mmap(2)'s
+ * arguments: for /dev/zero, the file and its page offset, with which
+ * native mmap(2) finds room for a private mapping (the file's own
+ * get_unmapped_area); the access of a shared mapping's new object's file
+ * (O_RDONLY for /dev/zero not open for writing: do_mmap() then takes
+ * VM_SHARED and VM_MAYWRITE); what the mapping's VM flags need besides.
+ */
+struct mapdev_anon_how {
+	struct file *zero;
+	unsigned long pgoff;
+	int oflags;
+	const struct mapdev_vm_mod *mod;
+};
+
 static int mapdev_anon_mmap_vma(struct file *file, struct vm_area_struct *vma)
 {
 	const struct mapdev_vm_mod *mod = file->private_data;
@@ -267,12 +282,30 @@ void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
 	fput(file);
 }
 
-/* Map private object @file where an anonymous mapping would go. */
+/*
+ * Room for a private mapping where native mmap(2) finds it: with
+ * /dev/zero's get_unmapped_area for a mapping of it, as
+ * __get_unmapped_area() does for any file, else as for anonymous memory.
+ */
+static unsigned long mapdev_anon_room(const struct mapdev_anon_how *how,
+				      unsigned long addr, unsigned long len,
+				      unsigned long flags)
+{
+	struct file *zero = how->zero;
+
+	if (zero && zero->f_op->get_unmapped_area)
+		return zero->f_op->get_unmapped_area(zero, addr, len,
+						     how->pgoff, flags);
+	return mapdev_get_unmapped_area(zero, addr, len, how->pgoff, flags);
+}
+
+/* Map private object @file where native mmap(2) would map the request. */
 static unsigned long mapdev_anon_private_at(struct file *file,
 					    unsigned long addr,
 					    unsigned long len,
 					    unsigned long prot,
-					    unsigned long flags)
+					    unsigned long flags,
+					    const struct mapdev_anon_how *how)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long ret = -EEXIST;
@@ -292,7 +325,7 @@ static unsigned long mapdev_anon_private_at(struct file *file,
 		if (mmap_read_lock_killable(mm))
 			return -EINTR;
 		/* As do_mmap(): the search is for whole pages. */
-		where = mapdev_get_unmapped_area(addr, PAGE_ALIGN(len), flags);
+		where = mapdev_anon_room(how, addr, PAGE_ALIGN(len), flags);
 		mmap_read_unlock(mm);
 		if (IS_ERR_VALUE(where))
 			ret = where;
@@ -303,7 +336,9 @@ static unsigned long mapdev_anon_private_at(struct file *file,
 		 * do_mmap() raises a hint below mmap_min_addr, which a module
 		 * cannot read; a hint is only a hint, so drop it instead.
 		 * Before 6.10 the search refuses such a hint with EPERM; since
-		 * then the search returns it and vm_mmap() refuses it.
+		 * then the search returns it and vm_mmap() refuses it.  The
+		 * mapping then goes where no hint puts it (native: at
+		 * mmap_min_addr, if free).
 		 */
 		if (ret == -EPERM && addr) {
 			addr = 0;
@@ -319,33 +354,30 @@ static unsigned long mapdev_anon_private_at(struct file *file,
 /*
  * Private anonymous memory: the process's private object, or, for a
  * mapping whose VM flags differ from those of the process's other private
- * mappings (@mod), a private object of its own, so that it never merges
- * with them, as its flags alone would keep it apart natively.
+ * mappings (@how->mod), a private object of its own, so that it never
+ * merges with them, as its flags alone would keep it apart natively.
  */
 static unsigned long mapdev_anon_private(struct mapdev_anon_cache *cache,
 					 unsigned long addr, unsigned long len,
 					 unsigned long prot, unsigned long flags,
-					 const struct mapdev_vm_mod *mod)
+					 const struct mapdev_anon_how *how)
 {
 	unsigned long ret;
 	struct file *file;
 
-	file = mod ? mapdev_anon_private_file(mod) : mapdev_anon_get(cache);
+	file = how->mod ? mapdev_anon_private_file(how->mod) :
+			  mapdev_anon_get(cache);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	ret = mapdev_anon_private_at(file, addr, len, prot, flags);
+	ret = mapdev_anon_private_at(file, addr, len, prot, flags, how);
 	fput(file);
 	return ret;
 }
 
-/*
- * Map a new object of @len bytes, shared; @oflags O_RDONLY for /dev/zero
- * not open for writing (do_mmap() then takes VM_SHARED and VM_MAYWRITE).
- */
+/* Map a new object of @len bytes, shared. */
 static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
 					unsigned long prot, unsigned long flags,
-					int oflags,
-					const struct mapdev_vm_mod *mod)
+					const struct mapdev_anon_how *how)
 {
 	struct inode *inode;
 	struct file *file;
@@ -356,13 +388,13 @@ static unsigned long mapdev_anon_shared(unsigned long addr, unsigned long len,
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	i_size_write(inode, PAGE_ALIGN(len));
-	file = mapdev_object_file(inode, "mapdev:shared", oflags,
+	file = mapdev_object_file(inode, "mapdev:shared", how->oflags,
 				  &mapdev_anon_shared_fops);
 	if (IS_ERR(file)) {
 		mapdev_object_put(inode);
 		return PTR_ERR(file);
 	}
-	file->private_data = (void *)mod;
+	file->private_data = (void *)how->mod;
 	/* The mapping takes its own reference to the file. */
 	ret = vm_mmap(file, addr, len, prot, flags, 0);
 	fput(file);
@@ -392,16 +424,18 @@ int mapdev_anon_hugetlb_errno(unsigned long flags)
 	}
 }
 
-/*
- * mapdev_anon_mmap(), for /dev/zero too: @oflags is the access of the new
- * object's file, @mod what the mapping's flags need besides.
- */
+/* mapdev_anon_mmap(), for /dev/zero too (@how). */
 static unsigned long __mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 					unsigned long addr, unsigned long len,
 					unsigned long prot, unsigned long flags,
-					int oflags,
-					const struct mapdev_vm_mod *mod)
+					const struct mapdev_anon_how *how)
 {
+	/* MAP_DROPPABLE: do_mmap() has no file for it. */
+	static const struct mapdev_anon_how droppable = {
+		.oflags = O_RDWR,
+		.mod = &mapdev_vm_droppable,
+	};
+
 	flags &= ~MAP_ANONYMOUS;
 	/*
 	 * As do_mmap(), no mapping grows down but a private anonymous one.
@@ -415,9 +449,9 @@ static unsigned long __mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 		return (flags & MAP_TYPE) == MAP_PRIVATE ? -ENODEV : -EINVAL;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
-		return mapdev_anon_shared(addr, len, prot, flags, oflags, mod);
+		return mapdev_anon_shared(addr, len, prot, flags, how);
 	case MAP_PRIVATE:
-		return mapdev_anon_private(cache, addr, len, prot, flags, mod);
+		return mapdev_anon_private(cache, addr, len, prot, flags, how);
 	default:
 		/* MAP_DROPPABLE where the kernel has it (6.11+), as do_mmap(). */
 		if ((flags & MAP_TYPE) == MAPDEV_MAP_DROPPABLE &&
@@ -426,7 +460,7 @@ static unsigned long __mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 				return -EINVAL;
 			flags = (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_NORESERVE;
 			return mapdev_anon_private(cache, addr, len, prot, flags,
-						   &mapdev_vm_droppable);
+						   &droppable);
 		}
 		/* MAP_SHARED_VALIDATE and others: do_mmap() has no file. */
 		return -EINVAL;
@@ -451,7 +485,9 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 			       unsigned long addr, unsigned long len,
 			       unsigned long prot, unsigned long flags)
 {
-	return __mapdev_anon_mmap(cache, addr, len, prot, flags, O_RDWR, NULL);
+	static const struct mapdev_anon_how anon = { .oflags = O_RDWR };
+
+	return __mapdev_anon_mmap(cache, addr, len, prot, flags, &anon);
 }
 
 /**
@@ -462,6 +498,7 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
  * @len: the length, non-zero
  * @prot: PROT_* bits
  * @flags: MAP_* flags
+ * @pgoff: the offset in pages
  *
  * As drivers/char/mem.c's mmap_zero() gives a private mapping of /dev/zero
  * anonymous memory and a shared one a new shmem object: here private
@@ -473,10 +510,14 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
 				    struct file *file, unsigned long addr,
 				    unsigned long len, unsigned long prot,
-				    unsigned long flags)
+				    unsigned long flags, unsigned long pgoff)
 {
+	struct mapdev_anon_how how = {
+		.zero = file,
+		.pgoff = pgoff,
+		.oflags = file->f_mode & FMODE_WRITE ? O_RDWR : O_RDONLY,
+	};
 	int err = mapdev_file_checks(file, prot, flags);
-	bool noexec = mapdev_path_noexec(&file->f_path);
 
 	if (err)
 		return err;
@@ -486,12 +527,12 @@ unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
 	/*
 	 * What do_mmap() takes away for the file, no mprotect() gives back:
 	 * writing a shared mapping when the file is not open for writing
-	 * (the new object's file is then read-only too), exec on a noexec
-	 * mount (even READ_IMPLIES_EXEC's).
+	 * (the new object's file is then read-only too: @how.oflags), exec
+	 * on a noexec mount (even READ_IMPLIES_EXEC's).
 	 */
-	return __mapdev_anon_mmap(cache, addr, len, prot, flags,
-				  file->f_mode & FMODE_WRITE ? O_RDWR : O_RDONLY,
-				  noexec ? &mapdev_vm_noexec : NULL);
+	if (mapdev_path_noexec(&file->f_path))
+		how.mod = &mapdev_vm_noexec;
+	return __mapdev_anon_mmap(cache, addr, len, prot, flags, &how);
 }
 
 /**

@@ -97,39 +97,47 @@ static inline bool mapdev_file_can_mmap(struct file *file)
 
 /**
  * mapdev_get_unmapped_area() - find room for a mapping in the current mm
- * @addr: the hint, or the address with MAP_FIXED
+ * @file: the file mapped, or NULL for private anonymous memory
+ * @addr: the hint
  * @len: the length
+ * @pgoff: the offset in pages in @file
  * @flags: MAP_* flags
  *
- * Asks as for a private anonymous mapping (no file), so the result is
- * where mmap(2) would put one.
+ * The search __get_unmapped_area() makes for a file without its own
+ * get_unmapped_area, or for private anonymous memory, so the result is
+ * where mmap(2) would put the mapping.
  *
  * Context: mmap_lock held.
  * Return: the address, or a negative errno.
  */
-static inline unsigned long mapdev_get_unmapped_area(unsigned long addr,
+static inline unsigned long mapdev_get_unmapped_area(struct file *file,
+						     unsigned long addr,
 						     unsigned long len,
+						     unsigned long pgoff,
 						     unsigned long flags)
 {
 #if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE && \
 	defined(CONFIG_TRANSPARENT_HUGEPAGE)
 	/*
 	 * 6.7: "mm: align larger anonymous mappings on THP boundaries", for
-	 * lengths that are multiples of PMD_SIZE since 6.12 ("mm, mmap: limit
-	 * THP alignment of anonymous mappings to PMD-aligned sizes"); not for
-	 * 32-bit tasks (__thp_get_unmapped_area() falls back for them).
+	 * lengths that are multiples of PMD_SIZE and without a hint in 6.12.y
+	 * ("mm, mmap: limit THP alignment of anonymous mappings to
+	 * PMD-aligned sizes", "mm: Respect mmap hint address when aligning
+	 * for THP"); 32-bit tasks fall back (__thp_get_unmapped_area()).
 	 */
-	if (!addr && IS_ALIGNED(len, PMD_SIZE))
+	if (!file && !addr && IS_ALIGNED(len, PMD_SIZE))
 		return thp_get_unmapped_area(NULL, addr, len, 0, flags);
 #endif
+	if (!file)
+		pgoff = 0;
 #if KERNEL_VERSION(6, 19, 0) <= LINUX_VERSION_CODE
 	/* 6.19: "mm: Consistently use current->mm in mm_get_unmapped_area()" */
-	return mm_get_unmapped_area(NULL, addr, len, 0, flags);
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
 #elif KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 	/* 6.10: mm_get_unmapped_area() replaced the export of get_unmapped_area() */
-	return mm_get_unmapped_area(current->mm, NULL, addr, len, 0, flags);
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
 #else
-	return get_unmapped_area(NULL, addr, len, 0, flags);
+	return get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
 }
 

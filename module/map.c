@@ -122,7 +122,7 @@ static unsigned long mapdev_do_mmap(struct file *dev,
 		ret = vm_mmap(file, addr, len, prot, flags, pgoff << PAGE_SHIFT);
 	else if (mapdev_file_is_zero(file))
 		ret = mapdev_anon_zero_mmap(&mapdev_open_of(dev)->anon, file,
-					    addr, len, prot, flags);
+					    addr, len, prot, flags, pgoff);
 	else
 		ret = mapdev_file_mmap(file, addr, len, prot, flags, pgoff);
 

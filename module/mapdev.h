@@ -114,7 +114,7 @@ unsigned long mapdev_anon_mmap(struct mapdev_anon_cache *cache,
 unsigned long mapdev_anon_zero_mmap(struct mapdev_anon_cache *cache,
 				    struct file *file, unsigned long addr,
 				    unsigned long len, unsigned long prot,
-				    unsigned long flags);
+				    unsigned long flags, unsigned long pgoff);
 bool mapdev_anon_vma(struct vm_area_struct *vma);
 
 /* advise.c */
