@@ -269,8 +269,12 @@ void mapdev_anon_unmapped(struct mapdev_anon_cache *cache, unsigned long addr,
 
 	/*
 	 * No private object made through this open (a process that maps only
-	 * files): nothing to look up.  One made by another thread was made
-	 * before its mappings, so before the unmapping of any of them.
+	 * files): nothing to look up.  An entry is added under cache->lock
+	 * before vm_mmap() maps its object, under mmap_lock, and this runs
+	 * after vm_munmap() took mmap_lock: an unmapping that removed a
+	 * mapping of the object sees the entry (list_empty() reads the head
+	 * with READ_ONCE()).  An empty list seen otherwise is an object not
+	 * mapped yet, holding no page.
 	 */
 	if (list_empty(&cache->list))
 		return;

@@ -161,10 +161,12 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg)
 	/*
 	 * Fail before mapping if the answer cannot be stored: the field is
 	 * written first, with the hint.  The answer's store can then fail
-	 * only if the caller takes the request away meanwhile (another
-	 * thread unmaps or write-protects it, or this mapping replaces it
-	 * read-only): the mapping stays, since undoing it could unmap what
-	 * another thread has mapped there since, and the caller gets EFAULT.
+	 * only if the request's page is taken away meanwhile (another thread
+	 * unmaps or write-protects it, or this mapping replaces it read-only)
+	 * or cannot be faulted back in (reclaimed, then a memory cgroup OOM,
+	 * a poisoned page, a shared file truncated under it): the mapping
+	 * stays, since undoing it could unmap what another thread has mapped
+	 * there since, and the caller gets EFAULT.
 	 */
 	if (put_user(req.addr, &uarg->addr))
 		return -EFAULT;

@@ -109,7 +109,11 @@ struct mapdev_madvise {
 /*
  * MAPDEV_IOC_MMAP - map as mmap(2) would, served by mapdev; on success the
  *	ioctl returns 0 and the mapping's address is in @addr.  On failure it
- *	returns -1 with the errno that mmap(2) documents for the same call.
+ *	returns -1 with the errno that mmap(2) documents for the same call,
+ *	or EFAULT: the request could not be read or @addr written (nothing
+ *	mapped), or the answer could not be stored after mapping, the
+ *	request's page having gone or become read-only meanwhile (mapped;
+ *	see Documentation/userspace-api.rst).
  * MAPDEV_IOC_MUNMAP - unmap as munmap(2) would.
  * MAPDEV_IOC_MADVISE - give private anonymous memory, mapdev's or native,
  *	advice that madvise(2) takes only for native anonymous memory
