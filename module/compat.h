@@ -142,6 +142,29 @@ static inline unsigned long mapdev_get_unmapped_area(struct file *file,
 }
 
 /**
+ * mapdev_vma_thp_disabled() - may @vma not have huge folios?
+ * @vma: the VMA faulting
+ *
+ * As the core and shmem ask: the mapping's MADV_NOHUGEPAGE, or the
+ * process's prctl(PR_SET_THP_DISABLE).
+ *
+ * Return: true where huge folios are off.
+ */
+static inline bool mapdev_vma_thp_disabled(struct vm_area_struct *vma)
+{
+#ifdef MMF_DISABLE_THP_COMPLETELY
+	/* 6.18: "prctl: extend PR_SET_THP_DISABLE to optionally exclude VM_HUGEPAGE" */
+	return vma_thp_disabled(vma, vma->vm_flags, false);
+#elif KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+	/* 6.12: "mm: don't install PMD mappings when THPs are disabled by the hw/process/vma" */
+	return vma_thp_disabled(vma, vma->vm_flags);
+#else
+	return (vma->vm_flags & VM_NOHUGEPAGE) ||
+	       test_bit(MMF_DISABLE_THP, &vma->vm_mm->flags);
+#endif
+}
+
+/**
  * mapdev_zap() - unmap the pages of [@addr, @addr + @size) in @vma
  * @vma: the VMA
  * @addr: the first address, in @vma

@@ -57,8 +57,8 @@ static vm_fault_t mapdev_fault_cow_hole(struct vm_fault *vmf)
 
 /*
  * May this fault add a huge folio?  Not for a copy-on-write fault, which
- * reads one page of it, nor in a mapping that asked for none
- * (MADV_NOHUGEPAGE), as shmem decides.  Where the VMA allows, the core
+ * reads one page of it, nor in a mapping or process that asked for none
+ * (MADV_NOHUGEPAGE, PR_SET_THP_DISABLE), as shmem decides.  Where the VMA allows, the core
  * maps a huge folio with a PMD (finish_fault(), filemap_map_pages()):
  * the mapping's start and offset agree modulo 2 MiB and the VMA holds
  * the whole aligned range (thp_vma_suitable_order()).  An object's folio
@@ -73,7 +73,7 @@ static bool mapdev_fault_huge(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	unsigned long start = vmf->address & PMD_MASK;
 
-	if (vmf->cow_page || (vma->vm_flags & VM_NOHUGEPAGE))
+	if (vmf->cow_page || mapdev_vma_thp_disabled(vma))
 		return false;
 	if (mapping_unevictable(vma->vm_file->f_mapping))
 		return true;

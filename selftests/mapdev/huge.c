@@ -9,6 +9,7 @@
  * PMD, the fault count, the page counter) is asserted on mapdev alone.
  */
 #define _GNU_SOURCE
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
 
@@ -464,6 +465,25 @@ TEST_F(huge, nohugepage_mapping_gets_small_folios)
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, madvise(p, OBJ, MADV_NOHUGEPAGE));
 	stamp(p, OBJ, self->page);
+	EXPECT_TRUE(stamped(p, OBJ, self->page));
+	EXPECT_EQ(0, smaps_kb(p, "FilePmdMapped"));
+	if (self->mapdev)
+		EXPECT_EQ(0, mapdev_stat("huge") - huge0);
+	ASSERT_EQ(0, munmap(p, OBJ));
+}
+
+/* prctl(PR_SET_THP_DISABLE), as for shmem: the process adds small folios. */
+TEST_F(huge, thp_disabled_process_gets_small_folios)
+{
+	long huge0 = mapdev_stat("huge");
+	char *p;
+
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+	p = map_shared(self->fd, OBJ, 0);
+	if (p != MAP_FAILED)
+		stamp(p, OBJ, self->page);
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0));
+	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_TRUE(stamped(p, OBJ, self->page));
 	EXPECT_EQ(0, smaps_kb(p, "FilePmdMapped"));
 	if (self->mapdev)
