@@ -209,13 +209,8 @@ long mapdev_ioc_madvise(struct file *file, void __user *arg)
 	u32 usize;
 	int err;
 
-	if (get_user(usize, &uarg->size))
-		return -EFAULT;
-	if (usize < MAPDEV_MADVISE_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	err = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	err = mapdev_copy_request(&req, sizeof(req), uarg,
+				  MAPDEV_MADVISE_SIZE_VER0, &usize);
 	if (err)
 		return err;
 	if (req.flags || req.__reserved)

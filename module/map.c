@@ -147,13 +147,8 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg)
 	u32 usize;
 	int err;
 
-	if (get_user(usize, &uarg->size))
-		return -EFAULT;
-	if (usize < MAPDEV_MMAP_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	err = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	err = mapdev_copy_request(&req, sizeof(req), uarg,
+				  MAPDEV_MMAP_SIZE_VER0, &usize);
 	if (err)
 		return err;
 	if (req.__reserved || (req.flags & ~MAPDEV_MMAP_OFFSET_PAGES))
@@ -195,13 +190,8 @@ long mapdev_ioc_munmap(struct file *file, void __user *arg)
 	u32 usize;
 	int err;
 
-	if (get_user(usize, &uarg->size))
-		return -EFAULT;
-	if (usize < MAPDEV_MUNMAP_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	err = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	err = mapdev_copy_request(&req, sizeof(req), uarg,
+				  MAPDEV_MUNMAP_SIZE_VER0, &usize);
 	if (err)
 		return err;
 	if (req.__reserved)

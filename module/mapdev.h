@@ -144,6 +144,8 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg);
 long mapdev_ioc_munmap(struct file *file, void __user *arg);
 
 /* ioctl.c */
+int mapdev_copy_request(void *dst, size_t ksize, const void __user *uarg,
+			u32 ver0, u32 *usize);
 long mapdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /**
