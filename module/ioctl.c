@@ -12,33 +12,6 @@
 
 #include "mapdev.h"
 
-/**
- * mapdev_copy_request() - copy in an extensible request
- * @dst: the kernel's struct
- * @ksize: its size
- * @uarg: the caller's struct, whose first field is its __u32 size
- * @ver0: the smallest size of the struct
- * @usize: where the caller's size goes
- *
- * The rules of <linux/mapdev.h>: a size below @ver0 is EINVAL, above a
- * page E2BIG, and fields the kernel does not know must be zero
- * (copy_struct_from_user()).
- *
- * Context: process context.
- * Return: 0, or -EFAULT, -EINVAL or -E2BIG.
- */
-int mapdev_copy_request(void *dst, size_t ksize, const void __user *uarg,
-			u32 ver0, u32 *usize)
-{
-	if (get_user(*usize, (const u32 __user *)uarg))
-		return -EFAULT;
-	if (*usize < ver0)
-		return -EINVAL;
-	if (*usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(dst, ksize, uarg, *usize);
-}
-
 static long mapdev_ioc_get_size(struct file *file, void __user *arg)
 {
 	u64 size = i_size_read(mapdev_file_object(file));

@@ -18,6 +18,7 @@
 #include <linux/pagemap.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 
 extern unsigned long mapdev_max_size;
 extern unsigned long mapdev_max_pages;
@@ -144,9 +145,38 @@ long mapdev_ioc_mmap(struct file *file, void __user *arg);
 long mapdev_ioc_munmap(struct file *file, void __user *arg);
 
 /* ioctl.c */
-int mapdev_copy_request(void *dst, size_t ksize, const void __user *uarg,
-			u32 ver0, u32 *usize);
 long mapdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/**
+ * mapdev_copy_request() - copy in an extensible request
+ * @dst: the kernel's struct
+ * @ksize: its size
+ * @uarg: the caller's struct, whose first field is its __u32 size
+ * @ver0: the smallest size of the struct
+ * @usize: where the caller's size goes
+ *
+ * The rules of <linux/mapdev.h>: a size below @ver0 is EINVAL, above a
+ * page E2BIG, and fields the kernel does not know must be zero
+ * (copy_struct_from_user()).
+ *
+ * Inline, so that copy_struct_from_user() still checks @ksize against the
+ * size of what @dst points to.
+ *
+ * Context: process context.
+ * Return: 0, or -EFAULT, -EINVAL or -E2BIG.
+ */
+static __always_inline int mapdev_copy_request(void *dst, size_t ksize,
+					       const void __user *uarg,
+					       u32 ver0, u32 *usize)
+{
+	if (get_user(*usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < ver0)
+		return -EINVAL;
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, uarg, *usize);
+}
 
 /**
  * mapdev_file_object() - the object a file refers to
