@@ -145,14 +145,18 @@ static inline unsigned long mapdev_get_unmapped_area(struct file *file,
  * mapdev_vma_thp_disabled() - may @vma not have huge folios?
  * @vma: the VMA faulting
  *
- * As the core and shmem ask: the mapping's MADV_NOHUGEPAGE, or the
- * process's prctl(PR_SET_THP_DISABLE).
+ * As the core and shmem ask: the mapping's MADV_NOHUGEPAGE, the process's
+ * prctl(PR_SET_THP_DISABLE) (since 6.18 also its form that allows what
+ * MADV_HUGEPAGE asks for).  Not thp_disabled_by_hw(): it reads
+ * transparent_hugepage_flags, which is not exported to modules.
  *
  * Return: true where huge folios are off.
  */
 static inline bool mapdev_vma_thp_disabled(struct vm_area_struct *vma)
 {
-#ifdef MMF_DISABLE_THP_COMPLETELY
+#ifndef CONFIG_TRANSPARENT_HUGEPAGE
+	return true;
+#elif defined(MMF_DISABLE_THP_COMPLETELY)
 	/* 6.18: "prctl: extend PR_SET_THP_DISABLE to optionally exclude VM_HUGEPAGE" */
 	return vma_thp_disabled(vma, vma->vm_flags, false);
 #elif KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE

@@ -58,10 +58,11 @@ static vm_fault_t mapdev_fault_cow_hole(struct vm_fault *vmf)
 /*
  * May this fault add a huge folio?  Not for a copy-on-write fault, which
  * reads one page of it, nor in a mapping or process that asked for none
- * (MADV_NOHUGEPAGE, PR_SET_THP_DISABLE), as shmem decides.  Where the VMA allows, the core
- * maps a huge folio with a PMD (finish_fault(), filemap_map_pages()):
- * the mapping's start and offset agree modulo 2 MiB and the VMA holds
- * the whole aligned range (thp_vma_suitable_order()).  An object's folio
+ * (MADV_NOHUGEPAGE, PR_SET_THP_DISABLE), as shmem decides.  Where the
+ * VMA allows, the core maps a huge folio with a PMD (finish_fault(),
+ * filemap_map_pages()): the mapping's start and offset agree modulo
+ * 2 MiB and the VMA holds the whole aligned range
+ * (thp_vma_suitable_order()).  An object's folio
  * serves every mapping of it, so it is huge wherever the object allows;
  * the zero pages of a process's private anonymous object serve the read
  * faults of one mapping, so they are huge only where this VMA maps them
